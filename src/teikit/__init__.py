@@ -1,0 +1,45 @@
+"""teikit: plain-text archival transcriptions to TEI P5, validated and published.
+
+The functions the command line calls, for scripting a project's own pipeline::
+
+    import teikit
+    results = teikit.convert_paths(["texts/"], "tei/")
+    text = teikit.tei_to_text(results[0].tree)
+"""
+
+__version__ = "0.1.0"
+
+from teikit.convert import (  # noqa: E402
+    Conversion,
+    convert_file,
+    convert_paths,
+    convert_source,
+    default_register,
+)
+from teikit.diagnostics import CODES, Diagnostic, Severity  # noqa: E402
+from teikit.errors import TeikitError  # noqa: E402
+from teikit.registers import Register, load_register  # noqa: E402
+from teikit.rules import get_profile, register_profile, register_rule  # noqa: E402
+from teikit.source import decode, read_source  # noqa: E402
+from teikit.totext import tei_to_text  # noqa: E402
+
+__all__ = [
+    "CODES",
+    "Conversion",
+    "Diagnostic",
+    "Register",
+    "Severity",
+    "TeikitError",
+    "__version__",
+    "convert_file",
+    "convert_paths",
+    "convert_source",
+    "decode",
+    "default_register",
+    "get_profile",
+    "load_register",
+    "read_source",
+    "register_profile",
+    "register_rule",
+    "tei_to_text",
+]

@@ -1,0 +1,181 @@
+"""Convert plain-text transcriptions to TEI P5: the library behind ``teikit convert``.
+
+``convert_source`` turns one decoded source into a TEI tree and a report;
+``convert_paths`` runs a batch: one bad file never stops it, outputs are
+written atomically and hand-edited TEI is never overwritten unless forced.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from teikit.diagnostics import Diagnostic, Severity, diag
+from teikit.errors import SourceError
+from teikit.frame import split_frame
+from teikit.header import build_header
+from teikit.inline import XML_LANG, Context, DocState, E, local
+from teikit.parse import parse_document
+from teikit.registers import Register, load_register
+from teikit.rules import Profile, get_profile
+from teikit.source import Source, read_source
+from teikit.structure import build_text
+from teikit.totext import normalise, tei_to_text
+from teikit.writer import atomic_write, is_pristine, stamp
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+
+
+@dataclass
+class Conversion:
+    """The TEI of one document and what the converter has to say about it."""
+
+    source: str
+    tree: etree._ElementTree | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    report: dict[str, object] = field(default_factory=dict)
+    output: str | None = None
+    status: str = "converted"  # converted | skipped | failed
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed" and not any(
+            d.severity == Severity.ERROR for d in self.diagnostics)
+
+    def to_bytes(self) -> bytes:
+        assert self.tree is not None
+        return etree.tostring(self.tree, xml_declaration=True, encoding="UTF-8",
+                              pretty_print=False) + b"\n"
+
+
+def default_register(tei_dir: Path | None = None) -> Register:
+    """The edition's persons and places, from ``persons.xml``/``places.xml`` in ``tei_dir``."""
+    folder = tei_dir or Path("tei")
+    return load_register(folder / "persons.xml", folder / "places.xml")
+
+
+def convert_source(src: Source, *, profile: Profile | None = None,
+                   register: Register | None = None, today: str | None = None) -> Conversion:
+    """Convert one decoded source to TEI (nothing is written)."""
+    profile = profile or get_profile("default")
+    register = register if register is not None else Register()
+    today = today or os.environ.get("TEIKIT_DATE") or _dt.date.today().isoformat()
+    framed = split_frame(src)
+    cat = framed.catalogue
+    doc = parse_document(framed.lines, src.path)
+    year = int(cat.date[:4]) if cat.date else None
+    state = DocState(src.path, year)
+    ctx = Context(doc, profile, register, state)
+    blocks = build_text(doc.units, ctx)
+    main = E("div", {"type": "document"})
+    attachments = []
+    for b in blocks:
+        if local(b) == "div":
+            attachments.append(b)
+        else:
+            main.append(b)
+    body = E("body", {}, main, *attachments)
+    if not len(main):
+        main.append(E("p"))
+    header = build_header(cat, state, body, register, profile=profile.name,
+                          source_name=Path(src.path).name, encoding=src.encoding, today=today,
+                          dropped=len(framed.dropped))
+    tei = E("TEI", {XML_LANG: "en"}, header, E("text", {}, body))
+    tree = etree.ElementTree(tei)
+    diags = [*src.diagnostics, *framed.diagnostics, *doc.diagnostics, *state.diagnostics]
+    for name, (line, col) in state.candidates.items():
+        diags.append(diag("TK106", f"{name!r} looks like a person's name but is not in the "
+                          "edition's register", src.path, line, col))
+    back = normalise(tei_to_text(tree))
+    expected = normalise(framed.text)
+    if back != expected:
+        at = next((i for i, (a, b) in enumerate(zip(back, expected, strict=False)) if a != b),
+                  min(len(back), len(expected)))
+        diags.append(diag("TK111", f"round trip differs at character {at}: "
+                          f"{expected[max(0, at - 20):at + 30]!r} became "
+                          f"{back[max(0, at - 20):at + 30]!r}", src.path, 1, 1))
+    report: dict[str, object] = {
+        "source": src.path,
+        "encoding": src.encoding,
+        "title": cat.title,
+        "date": cat.date,
+        "marks": dict(sorted(state.marks.items())),
+        "doubtful": state.doubts,
+        "frame_dropped": [{"line": ln.no, "text": ln.stripped} for ln in framed.dropped
+                          if ln.stripped],
+        "catalogue": {"summary": cat.summary, "archive": cat.archive_refs, "bibl": cat.bibl,
+                      "translator": cat.translator, "funder": cat.funder,
+                      "rights": cat.rights, "related": cat.related},
+        "name_candidates": [{"name": n, "line": ln, "col": c}
+                            for n, (ln, c) in state.candidates.items()],
+        "round_trip": back == expected,
+    }
+    return Conversion(src.path, tree, diags, report)
+
+
+def convert_file(path: str | Path, **kwargs: object) -> Conversion:
+    """Read and convert one file; unreadable input becomes a failed Conversion."""
+    encoding = kwargs.pop("encoding", None)
+    try:
+        src = read_source(path, encoding=encoding)  # type: ignore[arg-type]
+    except SourceError as exc:
+        return Conversion(str(path), None, [exc.diagnostic], {"source": str(path)},
+                          status="failed")
+    try:
+        return convert_source(src, **kwargs)  # type: ignore[arg-type]
+    except RecursionError:
+        return Conversion(str(path), None, [diag("TK111", "brackets nest too deeply to read",
+                                                 str(path), 1, 1)], status="failed")
+
+
+def iter_sources(paths: Iterable[str | Path]) -> list[Path]:
+    """The ``*.txt`` files named or found (recursively) in folders, sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*.txt") if q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def output_path(src: Path, out_dir: Path) -> Path:
+    return out_dir / (src.stem + ".xml")
+
+
+def convert_paths(paths: Iterable[str | Path], out_dir: str | Path, *,
+                  profile: str | Profile = "default", encoding: str | None = None,
+                  force: bool = False, register: Register | None = None,
+                  progress: Callable[[Path], None] | None = None,
+                  today: str | None = None) -> list[Conversion]:
+    """Convert every source and write ``out_dir/<stem>.xml``; return one result per source."""
+    out = Path(out_dir)
+    prof = get_profile(profile) if isinstance(profile, str) else profile
+    reg = register if register is not None else default_register(out)
+    results = []
+    for src in iter_sources(paths):
+        conv = convert_file(src, profile=prof, register=reg, today=today, encoding=encoding)
+        if conv.tree is not None:
+            target = output_path(src, out)
+            conv.output = str(target)
+            if target.exists() and not force and not is_pristine(target):
+                conv.status = "skipped"
+                conv.diagnostics.append(diag(
+                    "TK008", f"{target} was edited since teikit wrote it (or not written by "
+                    "teikit); not overwritten: use --force to replace it", str(src), 1, 1))
+            else:
+                try:
+                    atomic_write(target, stamp(conv.to_bytes()))
+                except OSError as exc:
+                    conv.status = "failed"
+                    conv.diagnostics.append(diag("TK009", f"cannot write {target}: "
+                                                 f"{exc.strerror or exc}", str(src), 0, 0))
+        results.append(conv)
+        if progress:
+            progress(src)
+    return results

@@ -1,0 +1,109 @@
+"""Recognise dates of the period's documents and normalise them to ISO 8601.
+
+``8.7.50`` is 8 July 1950 (day first, as in Russian and most European
+registries); ``2035 30 September 1950`` is 1950-09-30T20:35:00 (a telegraph
+time before the date); ``July 8, 1950``; ``1. Oct. 1950``. Times carry seconds
+because TEI's ``@when`` is an XML Schema dateTime.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+MON = r"(?P<mon>(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"  # noqa: E501
+
+_PATTERNS = [
+    # 2035 30 September 1950 / 30 September 1950 / 1. Oct. 1950 / 2332 30 September
+    re.compile(r"(?<![\d.])(?:(?P<hhmm>[0-2]\d[0-5]\d)\s+)?(?P<d>[0-3]?\d)\.?\s+" + MON
+               + r"(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d))?(?![\w])", re.I),
+    # July 8, 1950 / October 01, 1950
+    re.compile(MON + r"\s+(?P<d>[0-3]?\d),?\s+(?P<y>1[6-9]\d\d|20\d\d)(?!\d)", re.I),
+    # 8.7.50 / 8.7.50. 9:26 / 2.10.50, 6:00 / 13.11.1950
+    re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{4}|\d{2})(?![\d])"
+               r"(?:\.?,?\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?![\d]))?"),
+    # 1950-07-08
+    re.compile(r"(?<![\d-])(?P<y>1[6-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])"),
+]
+DATE_ALONE = re.compile(
+    r"^(?:(?:[0-3]?\d\s+" + MON + r",?\s+\d{4})|(?:" + MON.replace("mon", "mon2")
+    + r"\s+[0-3]?\d,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$", re.I)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date found in a string: its text, span and ISO form."""
+
+    text: str
+    start: int
+    end: int
+    iso: str
+    year_inferred: bool = False
+
+
+def _year(raw: str | None, context_year: int | None) -> tuple[int | None, bool]:
+    if raw is None:
+        return context_year, True
+    y = int(raw)
+    if len(raw) == 2:
+        century = (context_year // 100 * 100) if context_year else 1900
+        y += century
+        if context_year and y - context_year > 50:
+            y -= 100
+    return y, False
+
+
+def _build(m: re.Match[str], context_year: int | None) -> DateMatch | None:
+    g = m.groupdict()
+    year, inferred = _year(g.get("y"), context_year)
+    if year is None:
+        return None
+    if g.get("mon") and not g["mon"][0].isupper():
+        return None  # "may", "march" as ordinary words
+    month = _MONTHS[g["mon"].rstrip(".").lower()] if g.get("mon") else int(g["m"])
+    try:
+        day = _dt.date(year, month, int(g["d"]))
+    except ValueError:
+        return None
+    hour = minute = None
+    if g.get("hhmm"):
+        hour, minute = int(g["hhmm"][:2]), int(g["hhmm"][2:])
+    elif g.get("H"):
+        hour, minute = int(g["H"]), int(g["M"])
+    iso = day.isoformat()
+    if hour is not None and minute is not None:
+        if hour > 23:
+            return None
+        iso += f"T{hour:02d}:{minute:02d}:00"
+    text = m.group(0)
+    return DateMatch(text, m.start(), m.start() + len(text), iso, inferred)
+
+
+def find_dates(s: str, context_year: int | None = None, yearless: bool = False) -> list[DateMatch]:
+    """All dates in ``s``, left to right, without overlaps.
+
+    A date without a year (``2332 30 September``) is accepted only when
+    ``yearless`` is set and a context year is known: then it is inferred.
+    """
+    found: list[DateMatch] = []
+    for pat in _PATTERNS:
+        for m in pat.finditer(s):
+            if m.groupdict().get("y") is None and not (yearless and context_year):
+                continue
+            d = _build(m, context_year)
+            if d and not any(d.start < f.end and f.start < d.end for f in found):
+                found.append(d)
+    return sorted(found, key=lambda d: d.start)
+
+
+def parse_date(s: str, context_year: int | None = None) -> DateMatch | None:
+    """The first date in ``s`` that carries its year, or None."""
+    found = find_dates(s, context_year)
+    return found[0] if found else None

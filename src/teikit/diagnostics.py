@@ -1,0 +1,78 @@
+"""Diagnostics as data: one frozen type, stable codes in one registry.
+
+Codes: ``TK0xx`` input and files, ``TK1xx`` conversion, ``TK2xx`` schema and
+rules, ``TK3xx`` transforms. A code keeps its meaning forever; retired codes
+are not reused.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+#: code -> (default severity, short title). The title documents the code;
+#: the message of each diagnostic says what happened in this instance.
+CODES: dict[str, tuple[Severity, str]] = {
+    "TK001": (Severity.ERROR, "file cannot be read"),
+    "TK002": (Severity.ERROR, "file is empty"),
+    "TK003": (Severity.ERROR, "file looks binary"),
+    "TK004": (Severity.ERROR, "encoding cannot be determined"),
+    "TK005": (Severity.WARNING, "encoding guessed by detection"),
+    "TK006": (Severity.WARNING, "character not allowed in XML kept as a <g> reference"),
+    "TK007": (Severity.INFO, "line ends normalised"),
+    "TK008": (Severity.WARNING, "output skipped: edited by hand since teikit wrote it"),
+    "TK009": (Severity.ERROR, "output cannot be written"),
+    "TK010": (Severity.ERROR, "no document text left after removing the page frame"),
+    "TK101": (Severity.WARNING, "unclosed bracket"),
+    "TK102": (Severity.WARNING, "closing bracket without an opening one"),
+    "TK103": (Severity.INFO, "doubtful classification of a bracketed mark"),
+    "TK104": (Severity.INFO, "web-page artefact left out of the text"),
+    "TK105": (Severity.INFO, "page frame left out of the text"),
+    "TK106": (Severity.INFO, "possible person name not in the edition's register"),
+    "TK107": (Severity.WARNING, "date outside the document's period"),
+    "TK108": (Severity.WARNING, "[sic] with no preceding word"),
+    "TK109": (Severity.INFO, "catalogue field moved to the header"),
+    "TK110": (Severity.WARNING, "date not understood"),
+    "TK111": (Severity.ERROR, "internal conversion failure"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding about one place in one file."""
+
+    code: str
+    severity: Severity
+    message: str
+    path: str = ""
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}] {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["severity"] = str(self.severity)
+        return d
+
+
+def diag(code: str, message: str, path: str = "", line: int = 0, col: int = 0,
+         severity: Severity | None = None) -> Diagnostic:
+    """Make a diagnostic with the code's registered severity unless overridden."""
+    default, _title = CODES[code]
+    return Diagnostic(code, severity or default, message, path, line, col)
+
+
+def render(diagnostics: list[Diagnostic], fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+    return "\n".join(str(d) for d in diagnostics)

@@ -1,0 +1,411 @@
+"""Tell apart the web page's frame, the catalogue data and the document.
+
+A source copied out of an archive's web page holds three things. The frame
+(menus, widgets, rights boilerplate) is dropped and listed in the report; the
+catalogue data (title, date, summary, archival reference, translator, funder,
+rights) goes to the header; what is left is the document, handed on as lines
+with their line numbers. A plain transcription without any frame passes
+through whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from teikit.dates import DATE_ALONE, parse_date
+from teikit.diagnostics import Diagnostic, diag
+from teikit.source import Source
+
+MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
+          r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
+
+#: Labels of navigation and widgets, compared case-insensitively, whole line.
+FRAME_LABELS = {
+    "skip to content", "crown nav", "main navigation", "quick links", "donate", "catalog",
+    "wilsoncenter.org", "about the digital archive", "people", "places", "topics",
+    "featured people", "featured places", "featured topics", "see all people",
+    "see all places", "see all topics", "search", "search in", "menu", "home", "share",
+    "print", "citation", "• citation", "get citation", "share document", "• share document",
+    "digital archive international history declassified", "download", "english html",
+    "original scan", "translation", "transcript", "back to top", "close", "email",
+    "facebook", "twitter", "copy link", "login", "log in", "sign in", "subscribe",
+}
+#: Labels that open the catalogue part after the document.
+TAIL_LABELS = {
+    "author(s):", "authors:", "author:", "associated people & organizations",
+    "associated people and organizations", "associated places", "associated topics",
+    "related documents", "document information", "source", "original archive", "rights",
+    "original uploaded date", "record id", "original language", "language",
+    "translated by", "funded by", "subjects discussed", "keywords", "collection",
+}
+FRAME_PATTERNS = [re.compile(p, re.I) for p in (
+    r"^\[image:[^\]]*\]$",
+    r"^icon for type\b",
+    r"^\(?\d+\)?( documents?)?$",
+    r"^\(\d{4}-\d{4}\)$",
+    r"^\d{4}-\d{4}$",
+    r"^\((east|west|south|north|southeast|southwest|central)?\s*\w*\s*(asia|europe|africa|america"
+    r"|middle east|oceania)\)$",
+    r"^(english|russian|chinese|korean|german|french|japanese|polish|czech|hungarian|romanian"
+    r"|bulgarian|mongolian|vietnamese|spanish|italian)\s+(html|pdf|transcript|translation|scan)$",
+    r"welcomes reuse of digital archive materials",
+    r"^to enquire about this document'?s rights status",
+    r"may be subject to copyright",
+    r"^see all\b",
+)]
+ARTEFACT = re.compile(r"\[(?:email\s+protected|image:[^\]\n]*)\]", re.I)
+FUNDER = re.compile(r"^this document was made possible with support from (?:the )?(.+?)\.?$", re.I)
+GENRE = (r"(?:ciphered\s+|coded\s+|secret\s+|top\s+secret\s+)?(?:telegram|cable|cablegram|letter"
+         r"|memorandum|memo|record|report|note|notes|minutes|conversation|message|resolution"
+         r"|directive|decree|speech|statement|instructions?|diary|protocol|decision|order|draft"
+         r"|transcript|excerpt|telephone|reply|response|dispatch|despatch|telegraph|radiogram"
+         r"|communiqu[eé]|summary|information|journal)")
+TITLE_LIKE = re.compile(rf"\b{GENRE}\b", re.I)
+SUMMARY_START = re.compile(rf"^(?:{GENRE}|(?:a|an|the)\s+\w+\s+{GENRE})\b", re.I)
+TEXTBOOK_HEAD = re.compile(r"^document\s+[\dIVXLC]+(?:\.\d+)*[.:]?\s+(?P<title>.+)$", re.I)
+TEXTBOOK_DUP = re.compile(r"^document\s+[\dIVXLC]+(?:\.\d+)*\s*\|", re.I)
+SOURCE_LINE = re.compile(r"^source:\s*(?P<text>.*[\"“”].*|.*\bbulletin\b.*|.*https?://.*)$", re.I)
+CITATION = re.compile(r"^\s*[\"“](?P<title>.+?),?[\"”],?\s*(?P<rest>.*)$")
+TRANSLATOR = re.compile(r"\b(?:translated|translation)(?: for [\w .]+?)? by\s+(?P<name>[^.;,]+"
+                        r"(?:\s+[A-Z]\.)?[^.;,]*)", re.I)
+ARCHIVE_REF = re.compile(r"\b(?:f\.|fond|op\.|opis|d\.|delo|l\.|ll\.|file|box|folder)\s*\d", re.I)
+
+#: Expansions of archive abbreviations used in call numbers (facts, not prose).
+REPOSITORIES = {
+    "APRF": "Archive of the President of the Russian Federation",
+    "AVP RF": "Foreign Policy Archive of the Russian Federation",
+    "AVPRF": "Foreign Policy Archive of the Russian Federation",
+    "RGASPI": "Russian State Archive of Socio-Political History",
+    "TsAMO": "Central Archive of the Ministry of Defence of the Russian Federation",
+    "GARF": "State Archive of the Russian Federation",
+    "RGANI": "Russian State Archive of Contemporary History",
+}
+
+
+@dataclass
+class Line:
+    """One line of the source: 1-based number, offset of its first character."""
+
+    no: int
+    offset: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass
+class Catalogue:
+    """What the page says about the document: goes to the teiHeader."""
+
+    title: str = ""
+    titles: list[str] = field(default_factory=list)
+    date_text: str = ""
+    date: str = ""
+    summary: list[str] = field(default_factory=list)
+    funder: str = ""
+    citation: str = ""
+    publisher: str = ""
+    archive_refs: list[str] = field(default_factory=list)
+    bibl: str = ""
+    translator: str = ""
+    rights: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    language: str = ""
+
+
+@dataclass
+class Framed:
+    """The document lines, the catalogue and what was dropped."""
+
+    lines: list[Line]
+    catalogue: Catalogue
+    dropped: list[Line] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The document's own text: what the round trip must give back."""
+        return document_text(self.lines)
+
+
+def document_text(lines: list[Line]) -> str:
+    return "\n".join(ARTEFACT.sub("", ln.text) for ln in lines)
+
+
+def split_lines(text: str) -> list[Line]:
+    out, offset = [], 0
+    for i, t in enumerate(text.split("\n")):
+        out.append(Line(i + 1, offset, t))
+        offset += len(t) + 1
+    return out
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+def is_frame(s: str) -> bool:
+    n = _norm(s)
+    if not n:
+        return False
+    return n in FRAME_LABELS or any(p.search(n) for p in FRAME_PATTERNS)
+
+
+def is_tail_label(s: str) -> bool:
+    return _norm(s) in TAIL_LABELS
+
+
+def _title_like(s: str) -> bool:
+    t = s.strip()
+    letters = [c for c in t if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        return False
+    return bool(TITLE_LIKE.search(t)) and len(t.split()) >= 3
+
+
+def split_frame(src: Source) -> Framed:
+    """Split a decoded source into frame, catalogue and document lines."""
+    lines = split_lines(src.text)
+    cat = Catalogue()
+    dropped: list[Line] = []
+    start = _head(lines, cat, dropped)
+    end = _tail(lines, start, cat, dropped)
+    doc: list[Line] = []
+    for ln in lines[start:end]:
+        if not ln.stripped:
+            continue
+        if is_frame(ln.text) or ARTEFACT.fullmatch(ln.stripped):
+            dropped.append(ln)
+            continue
+        doc.append(ln)
+    if cat.title and cat.title not in cat.titles:
+        cat.titles.insert(0, cat.title)
+    if not cat.date and cat.titles:
+        for t in cat.titles:
+            d = parse_date(t)
+            if d:
+                cat.date_text, cat.date = d.text, d.iso
+                break
+    diags = [diag("TK105", f"page frame left out: {ln.stripped[:60]!r}", src.path, ln.no, 1)
+             for ln in dropped if ln.stripped]
+    if not doc:
+        diags.append(diag("TK010", "no document text found after removing the page frame",
+                          src.path, 1, 1))
+    return Framed(doc, cat, dropped, diags)
+
+
+def _nonblank(lines: list[Line], i: int, limit: int = 10**9) -> list[int]:
+    out = []
+    for j in range(i, len(lines)):
+        if lines[j].stripped:
+            out.append(j)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _find_anchor(lines: list[Line]) -> int | None:
+    """Index of the catalogue date line that heads a web page's document."""
+    for i, ln in enumerate(lines):
+        s = ln.stripped
+        if len(s.split()) > 20 and not is_frame(s):
+            return None  # running prose: the document has begun
+        if not s or not DATE_ALONE.match(s):
+            continue
+        nxt = [j for j in _nonblank(lines, i + 1, 4) if not is_frame(lines[j].text)]
+        for j in nxt[:2]:
+            t = lines[j].stripped
+            if _title_like(t) or FUNDER.match(t):
+                return i
+    return None
+
+
+def _head(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> int:
+    """Consume the frame and catalogue before the document; return its start."""
+    anchor = _find_anchor(lines)
+    if anchor is not None:
+        before = [j for j in range(anchor) if lines[j].stripped]
+        for j in before:
+            if j == before[-1] and not is_frame(lines[j].text) and len(lines[j].text.split()) >= 5:
+                cat.summary.append(lines[j].stripped)
+            else:
+                dropped.append(lines[j])
+        date = parse_date(lines[anchor].stripped)
+        cat.date_text = lines[anchor].stripped
+        cat.date = date.iso if date else ""
+        return _widgets(lines, anchor + 1, cat, dropped)
+    first = _nonblank(lines, 0, 1)
+    if first and TEXTBOOK_HEAD.match(lines[first[0]].stripped):
+        return _textbook_head(lines, first[0], cat, dropped)
+    i = 0
+    while i < len(lines) and (not lines[i].stripped or is_frame(lines[i].text)):
+        if lines[i].stripped:
+            dropped.append(lines[i])
+        i += 1
+    return i
+
+
+def _textbook_head(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line]) -> int:
+    m = TEXTBOOK_HEAD.match(lines[i].stripped)
+    assert m
+    cat.title = m.group("title").strip()
+    j = i + 1
+    while j < len(lines) and (not lines[j].stripped or TEXTBOOK_DUP.match(lines[j].stripped)
+                              or is_frame(lines[j].text)):
+        if lines[j].stripped:
+            dropped.append(lines[j])
+        j += 1
+    if j < len(lines) and _is_headnote(lines[j].stripped):
+        cat.summary.append(lines[j].stripped)
+        j += 1
+    return j
+
+
+def _is_headnote(s: str) -> bool:
+    """An editor's introduction: prose about the document, in the third person."""
+    return len(s.split()) >= 12 and bool(
+        re.search(r"\b(the following|this (document|telegram|letter|cable)|selections?|excerpts?"
+                  r"|written by|sent by|describ\w+)\b", s, re.I))
+
+
+def _widgets(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line]) -> int:
+    """After the catalogue date: title, funder and citation widgets, then the document."""
+    in_citation = False
+    while i < len(lines):
+        ln = lines[i]
+        s = ln.stripped
+        n = _norm(s)
+        if not s:
+            i += 1
+            continue
+        if n in ("• citation", "citation", "get citation"):
+            in_citation = True
+            dropped.append(ln)
+        elif n in ("share document", "• share document"):
+            in_citation = False
+            dropped.append(ln)
+        elif m := FUNDER.match(s):
+            cat.funder = m.group(1).strip()
+        elif in_citation and CITATION.match(s):
+            _read_citation(s, cat)
+        elif in_citation:
+            cat.summary.append(s)
+        elif is_frame(s) or ARTEFACT.fullmatch(s):
+            dropped.append(ln)
+        elif not cat.title and _title_like(s) and not _starts_document(s):
+            cat.title = s
+        else:
+            return i
+        i += 1
+    return i
+
+
+def _starts_document(s: str) -> bool:
+    return s.startswith("[") and not ARTEFACT.match(s)
+
+
+def _read_citation(s: str, cat: Catalogue) -> None:
+    m = CITATION.match(s)
+    assert m
+    cat.citation = s
+    title = m.group("title").strip().rstrip(",")
+    if title not in cat.titles:
+        cat.titles.append(title)
+    if not cat.title:
+        cat.title = title
+    rest = m.group("rest")
+    d = parse_date(rest)
+    if d and rest.find(d.text) < 3:
+        rest = rest[rest.find(d.text) + len(d.text):].lstrip(" ,")
+    if t := TRANSLATOR.search(rest):
+        cat.translator = t.group("name").strip()
+        rest = rest[: t.start()].rstrip(" .,;")
+    parts = [p.strip() for p in rest.split(",")]
+    if parts and "archive" in parts[0].lower() and "program" in parts[0].lower():
+        cat.publisher = parts.pop(0)
+    ref = ", ".join(parts).strip(" .")
+    if ref:
+        cat.archive_refs.append(ref)
+
+
+def _tail(lines: list[Line], start: int, cat: Catalogue, dropped: list[Line]) -> int:
+    """Find where the document ends; read the catalogue data after it."""
+    end = None
+    for i in range(start, len(lines)):
+        s = lines[i].stripped
+        if is_tail_label(s) or SOURCE_LINE.match(s):
+            end = i
+            break
+    if end is None:
+        return len(lines)
+    prev = [j for j in range(start, end) if lines[j].stripped]
+    doc_end = end
+    if len(prev) >= 2:
+        last = lines[prev[-1]].stripped
+        before = lines[prev[-2]].stripped
+        if (SUMMARY_START.match(last) or _closing_line(before)) and len(last.split()) >= 6:
+            cat.summary.append(last)
+            doc_end = prev[-1]
+    _read_tail(lines[end:], cat, dropped)
+    return doc_end
+
+
+def _closing_line(s: str) -> bool:
+    return bool(re.match(r"^(copies|copy|distribution|cc)\b|^(no\.|nº|n°|№)\s*\d", s, re.I))
+
+
+def _read_tail(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> None:
+    label = ""
+    for ln in lines:
+        s = ln.stripped
+        if not s:
+            continue
+        n = _norm(s)
+        if is_tail_label(s):
+            label = n
+            dropped.append(ln)
+            continue
+        if m := SOURCE_LINE.match(s):
+            _read_source_line(m.group("text"), cat)
+            continue
+        clean = ARTEFACT.sub("", s)
+        if clean != s:
+            dropped.append(ln)
+        if "rights" in label or re.search(r"copyright|reuse|permission|rights", s, re.I):
+            cat.rights.append(clean.strip())
+        elif label == "related documents" or "|" in s:
+            cat.related.append(s.strip(" |"))
+        elif label in ("document information", "source", "original archive") or ARCHIVE_REF.search(s):
+            if ARCHIVE_REF.search(s) or label == "original archive":
+                cat.archive_refs.append(s)
+            else:
+                dropped.append(ln)
+        elif label in ("translated by",):
+            cat.translator = s
+        elif label in ("original language", "language"):
+            cat.language = s
+        elif m2 := FUNDER.match(s):
+            cat.funder = m2.group(1)
+        else:
+            dropped.append(ln)
+
+
+def _read_source_line(text: str, cat: Catalogue) -> None:
+    cat.bibl = text.strip()
+    m = CITATION.match(text)
+    if m:
+        title = re.sub(r"^document\s+[\dIVXLC]+(?:\.\d+)*[.:]\s*", "", m.group("title"), flags=re.I)
+        title = title.strip().rstrip(",")
+        if title not in cat.titles:
+            cat.titles.append(title)
+
+
+def repository_of(ref: str) -> str:
+    """The repository named by an archival reference's abbreviation, if known."""
+    for abbr, name in REPOSITORIES.items():
+        if re.search(rf"(?<![\w]){re.escape(abbr)}(?![\w])", ref):
+            return name
+    return ""

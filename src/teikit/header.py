@@ -1,0 +1,250 @@
+"""The teiHeader, from the catalogue data and what the conversion found."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from teikit import __version__
+from teikit.frame import Catalogue, repository_of
+from teikit.inline import XML_LANG, DocState, E, local
+from teikit.registers import Register
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+NS = {"tei": TEI_NS}
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+PLACE_DESC = {"above": "above the line or form", "below": "below the line", "margin": "in the margin",
+              "top": "at the top of the page", "bottom": "at the foot of the page",
+              "across": "across the document", "inline": "between the lines"}
+
+
+@dataclass
+class Party:
+    """A sender or addressee named in the catalogue title."""
+
+    name: str
+    ref: str | None = None
+    gloss: str = ""
+
+
+@dataclass
+class Parties:
+    senders: list[Party] = field(default_factory=list)
+    addressees: list[Party] = field(default_factory=list)
+
+
+PARTY = re.compile(r"(?P<name>[^\[\],]+?)\s*(?:\[(?P<gloss>[^\]]+)\])?$")
+
+
+def parse_parties(titles: list[str], register: Register) -> Parties:
+    """Sender and addressee from titles like 'Telegram No. 1 from A [B] to C' or 'A to B'."""
+    for t in titles:
+        t = re.sub(r"\s*\((?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})\)", "", t)
+        m = re.search(r"\bfrom\s+(?P<s>.+?)\s+to\s+(?P<a>.+?)(?:,\s*(?:transmitting|regarding|"
+                      r"concerning|on|about|\d)|,?\s*\d{1,2} \w+ \d{4}|$)", t)
+        if not m:
+            m = re.search(r"(?:No\.?|Nº|N°|№)\s*[\w/.-]+,?\s+(?P<s>[^,]+?)\s+to\s+(?P<a>[^,]+?)"
+                          r"(?:,|$)", t)
+        if m:
+            return Parties(_parties(m.group("s"), register), _parties(m.group("a"), register))
+        m = re.match(r"^(?P<s>[A-Z][^,]+),\s*(?:\w+\s+)?(?:Telegram|Letter|Cable|Memorandum|Report)",
+                     t)
+        if m:
+            return Parties(_parties(m.group("s"), register), [])
+    return Parties()
+
+
+def _parties(s: str, register: Register) -> list[Party]:
+    out = []
+    for part in re.split(r"\s*(?:,|\band\b)\s*(?![^\[]*\])", s):
+        part = part.strip()
+        m = PARTY.match(part)
+        if not part or not m:
+            continue
+        name, gloss = m.group("name").strip(), (m.group("gloss") or "").strip()
+        entry = (register.lookup(gloss) if gloss else None) or register.lookup(name)
+        out.append(Party(name, entry.id if entry else None, gloss))
+    return out
+
+
+def _pers(p: Party) -> etree._Element:
+    el = E("persName", {"ref": "#" + p.ref} if p.ref else {}, p.name)
+    return el
+
+
+def build_header(cat: Catalogue, state: DocState, body: etree._Element, register: Register,
+                 *, profile: str, source_name: str, encoding: str, today: str,
+                 dropped: int) -> etree._Element:
+    """The whole teiHeader for one converted document."""
+    title = cat.title or _first_line(body) or source_name
+    parties = parse_parties(cat.titles or [title], register)
+    h = E("teiHeader")
+    fd = E("fileDesc")
+    ts = E("titleStmt", {}, E("title", {}, title))
+    for alt in cat.titles[1:]:
+        ts.append(E("title", {"type": "alt"}, alt))
+    if cat.translator:
+        ts.append(E("respStmt", {}, E("resp", {}, "Translated by"), E("persName", {}, cat.translator)))
+    if cat.funder:
+        ts.append(E("funder", {}, cat.funder))
+    ts.append(E("respStmt", {}, E("resp", {}, "Converted to TEI by"),
+                E("name", {"type": "software"}, f"teikit {__version__}")))
+    fd.append(ts)
+    ps = E("publicationStmt")
+    ps.append(E("publisher", {}, cat.publisher or "Unpublished edition (teikit project)"))
+    avail = E("availability")
+    for r in cat.rights or ["Rights not stated in the source; check before publishing."]:
+        avail.append(E("p", {}, r))
+    ps.append(avail)
+    fd.append(ps)
+    fd.append(_source_desc(cat, source_name, encoding, state))
+    h.append(fd)
+    h.append(_encoding_desc(state, profile))
+    h.append(_profile_desc(cat, state, body, parties, register))
+    h.append(E("revisionDesc", {}, E("change", {"when": today, "who": "#teikit"},
+               f"Converted from {source_name} ({encoding}) by teikit {__version__}, profile "
+               f"{profile}; {dropped} line(s) of page frame left out.")))
+    return h
+
+
+def _first_line(body: etree._Element) -> str:
+    text = " ".join("".join(body.itertext()).split())
+    return text[:80]
+
+
+def _source_desc(cat: Catalogue, source_name: str, encoding: str,
+                 state: DocState) -> etree._Element:
+    sd = E("sourceDesc")
+    hands = _hand_notes(state)
+    if cat.archive_refs:
+        md = E("msDesc")
+        for k, ref in enumerate(cat.archive_refs):
+            repo = repository_of(ref) or _repo_in(ref)
+            ident = E("msIdentifier")
+            if repo:
+                ident.append(E("repository", {}, repo))
+            ident.append(E("idno", {"type": "archival"}, ref))
+            if k == 0:
+                md.append(ident)
+            else:
+                alt = E("altIdentifier", {}, *list(ident))
+                md[0].append(alt)
+        if len(hands):
+            md.append(E("physDesc", {}, E("handDesc", {}, *hands)))
+            state.hands_placed = True
+        sd.append(md)
+    if cat.bibl or cat.citation:
+        sd.append(E("bibl", {}, cat.bibl or cat.citation))
+    if not len(sd):
+        sd.append(E("bibl", {}, E("title", {}, cat.title or source_name),
+                    E("note", {}, f"Transcription received as plain text ({source_name}, "
+                              f"{encoding}).")))
+    return sd
+
+
+def _repo_in(ref: str) -> str:
+    m = re.match(r"^([A-Z][^,;()]*?(?:Archive|Archives|Library|Museum|Collection)[^,;()]*)", ref)
+    return m.group(1).strip() if m else ""
+
+
+def _hand_notes(state: DocState) -> list[etree._Element]:
+    out = []
+    for _key, (hid, who) in state.hands.items():
+        desc = f"Handwriting of {who}" if who else "Handwritten additions (hand not identified)"
+        out.append(E("handNote", {XML_ID: hid, "medium": "unknown"}, desc))
+    return out
+
+
+def _encoding_desc(state: DocState, profile: str) -> etree._Element:
+    ed = E("encodingDesc")
+    ed.append(E("editorialDecl", {},
+                E("p", {}, f"Converted from a plain-text transcription with teikit {__version__}, "
+                           f"convention profile '{profile}'. Rules applied: "
+                           + (", ".join(sorted(state.rules_used)) or "none") + "."),
+                E("correction", {}, E("p", {}, "Errors of the original are kept and marked with "
+                                             "sic, with the translator's correction in corr "
+                                             "where given.")),
+                E("normalization", {}, E("p", {}, "Dates are normalised to ISO 8601 in @when; "
+                                                "the text is not normalised.")),
+                E("interpretation", {}, E("p", {}, "Doubtful readings of the translators' "
+                                                 "brackets carry @cert and are listed in the "
+                                                 "conversion report."))))
+    if state.renditions:
+        td = E("tagsDecl")
+        for template, rid in state.renditions.items():
+            td.append(E("rendition", {XML_ID: rid, "scheme": "free"}, template))
+        ed.append(td)
+    if state.chars:
+        cd = E("charDecl")
+        for code in sorted(state.chars):
+            cd.append(E("char", {XML_ID: f"U{code:04X}"},
+                        E("charName", {}, f"CONTROL CHARACTER U+{code:04X}"),
+                        E("desc", {}, "A character of the source that XML cannot carry; "
+                                      "kept as a reference.")))
+        ed.append(cd)
+    ed.append(E("appInfo", {}, E("application", {XML_ID: "teikit", "ident": "teikit",
+                                                  "version": __version__},
+                                   E("label", {}, "teikit"))))
+    return ed
+
+
+def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties: Parties,
+                  register: Register) -> etree._Element:
+    pd = E("profileDesc")
+    if cat.summary:
+        pd.append(E("abstract", {}, *[E("p", {}, s) for s in cat.summary]))
+    cd = E("correspDesc")
+    sent = E("correspAction", {"type": "sent"})
+    for p in parties.senders:
+        sent.append(_pers(p))
+    place = _place_in(body, r"^\s*from\b")
+    if place is not None:
+        sent.append(place)
+    when = _sent_when(body, cat)
+    if when:
+        sent.append(E("date", {"when": when}, cat.date_text or when))
+    recv = E("correspAction", {"type": "received"})
+    for p in parties.addressees:
+        recv.append(_pers(p))
+    rplace = _place_in(body, r"^\s*to\b")
+    if rplace is not None:
+        recv.append(rplace)
+    if len(sent):
+        cd.append(sent)
+    if len(recv):
+        cd.append(recv)
+    if len(cd):
+        pd.append(cd)
+    pd.append(E("langUsage", {}, E("language", {"ident": "en"}, "English (translation)"),
+                E("language", {"ident": "ru"}, "Russian (language of the original)")
+                if cat.language == "" else E("language", {"ident": "und"}, cat.language)))
+    if not state.hands_placed and state.hands:
+        pd.append(E("handNotes", {}, *_hand_notes(state)))
+    return pd
+
+
+def _place_in(body: etree._Element, lead: str) -> etree._Element | None:
+    for el in body.iter(f"{{{TEI_NS}}}dateline", f"{{{TEI_NS}}}seg"):
+        text = "".join(el.itertext())
+        if re.match(lead, text, re.I):
+            for pn in el.iter(f"{{{TEI_NS}}}placeName"):
+                out = E("placeName", {"ref": pn.get("ref")} if pn.get("ref") else {},
+                        "".join(pn.itertext()))
+                return out
+    return None
+
+
+def _sent_when(body: etree._Element, cat: Catalogue) -> str:
+    for dl in body.iter(f"{{{TEI_NS}}}dateline"):
+        text = "".join(dl.itertext())
+        if re.match(r"^\s*(from|sent)\b", text, re.I):
+            for d in dl.iter(f"{{{TEI_NS}}}date"):
+                if cat.date and not d.get("when", "").startswith(cat.date[:4]):
+                    continue
+                return d.get("when", "")
+    return cat.date
+
+
+__all__ = ["build_header", "parse_parties", "local", "XML_LANG"]

@@ -1,0 +1,229 @@
+"""Tokenise the document once and match its brackets with a stack.
+
+The document (its lines after the frame is removed) becomes a list of
+*units*: a unit is one line, or several when a bracket spans them. Each unit
+is a sequence of ``Text`` and ``Bracket`` nodes; brackets nest. Every node
+keeps its offset, so every diagnostic has a line and a column.
+
+Unbalanced brackets are read in the most plausible way and reported: a
+closing bracket with no opening one stays literal text; an opening bracket
+that is never closed runs to the end of its line, or to the end of the next
+line when nothing but a label (``[handwritten above the form:``) follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from teikit.diagnostics import Diagnostic, diag
+from teikit.frame import ARTEFACT, Line
+
+BRACKET_CHARS = re.compile(r"[\[\]]")
+
+
+@dataclass
+class Text:
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class Bracket:
+    """``[...]``, ``[[...]]``, or an opening bracket that is never closed."""
+
+    start: int
+    end: int
+    open: str  # "[" or "[["
+    close: str  # "]", "]]" or "" when unclosed
+    children: list[Text | Bracket] = field(default_factory=list)
+
+    @property
+    def inner_start(self) -> int:
+        return self.start + len(self.open)
+
+    @property
+    def inner_end(self) -> int:
+        return self.end - len(self.close)
+
+
+Node = Text | Bracket
+
+
+@dataclass
+class Unit:
+    """One or more document lines read together."""
+
+    lines: list[Line]
+    nodes: list[Node]
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    """The document text with its bracket structure and a map back to the source."""
+
+    text: str
+    units: list[Unit]
+    path: str
+    line_starts: list[int]
+    line_nos: list[int]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Source (line, column) of an offset in the document text."""
+        i = max(0, bisect_right(self.line_starts, offset) - 1)
+        return self.line_nos[i], offset - self.line_starts[i] + 1
+
+    def raw(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
+def parse_document(lines: list[Line], path: str = "") -> Document:
+    """Join the document lines, match brackets and cut the text into units."""
+    texts = [ARTEFACT.sub("", ln.text) for ln in lines]
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    text = "\n".join(texts)
+    doc = Document(text, [], path, starts, [ln.no for ln in lines])
+    for ln, t in zip(lines, texts, strict=True):
+        if t != ln.text:
+            doc.diagnostics.append(diag("TK104", "web-page artefact left out of the text: "
+                                        + ", ".join(ARTEFACT.findall(ln.text)), path, ln.no, 1))
+    spans = _match(doc)
+    doc.units = _units(doc, lines, spans)
+    return doc
+
+
+def _match(doc: Document) -> dict[int, tuple[int, str, str]]:
+    """Map each opening bracket's offset to (end, open, close) of its bracket."""
+    text = doc.text
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for m in BRACKET_CHARS.finditer(text):
+        if m.group() == "[":
+            stack.append(m.start())
+        elif stack:
+            pairs[stack.pop()] = m.start()
+        else:
+            line, col = doc.position(m.start())
+            doc.diagnostics.append(diag("TK102", "']' closes no bracket; kept as text",
+                                        doc.path, line, col))
+    spans: dict[int, tuple[int, str, str]] = {}
+    for o in sorted(stack, reverse=True):
+        end = _implied_end(text, o, spans)
+        spans[o] = (end, "[", "")
+        line, col = doc.position(o)
+        doc.diagnostics.append(diag(
+            "TK101", f"'[' is never closed; read as running to {_where(doc, end)}: "
+            f"{text[o:end][:50]!r}", doc.path, line, col))
+    for o, c in pairs.items():
+        spans[o] = (c + 1, "[", "]")
+    for o in sorted(spans):  # [[ ... ]] is one mark
+        if o not in spans:
+            continue
+        end, op, cl = spans[o]
+        inner = spans.get(o + 1)
+        if op == "[" and cl == "]" and inner and inner[2] == "]" and inner[0] == end - 1:
+            spans[o] = (end, "[[", "]]")
+            del spans[o + 1]
+    return spans
+
+
+def _where(doc: Document, end: int) -> str:
+    line, col = doc.position(max(end - 1, 0))
+    return f"line {line}, column {col + 1}"
+
+
+def _implied_end(text: str, o: int, spans: dict[int, tuple[int, str, str]]) -> int:
+    eol = text.find("\n", o)
+    eol = len(text) if eol < 0 else eol
+    rest = text[o + 1:eol]
+    if re.fullmatch(r"[^\[\]]*:\s*", rest) and eol < len(text):
+        nxt = text.find("\n", eol + 1)
+        eol = len(text) if nxt < 0 else nxt
+    for s, (e, _op, _cl) in spans.items():  # a nested unclosed bracket is covered
+        if o < s < eol:
+            eol = max(eol, e)
+    return eol
+
+
+def _units(doc: Document, lines: list[Line], spans: dict[int, tuple[int, str, str]]) -> list[Unit]:
+    units: list[Unit] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        start = doc.line_starts[i]
+        end = _line_end(doc, i)
+        j = i
+        # extend while a bracket opened in the unit ends beyond it
+        changed = True
+        while changed:
+            changed = False
+            for o, (e, _op, _cl) in spans.items():
+                if start <= o < end and e > end:
+                    while j + 1 < n and _line_end(doc, j) < e:
+                        j += 1
+                    end = _line_end(doc, j)
+                    changed = True
+        units.append(Unit(lines[i:j + 1], _tree(doc.text, start, end, spans), start, end))
+        i = j + 1
+    return units
+
+
+def _line_end(doc: Document, i: int) -> int:
+    nxt = doc.line_starts[i + 1] - 1 if i + 1 < len(doc.line_starts) else len(doc.text)
+    return nxt
+
+
+def _tree(text: str, start: int, end: int, spans: dict[int, tuple[int, str, str]]) -> list[Node]:
+    nodes: list[Node] = []
+    pos = start
+    opens = sorted(o for o in spans if start <= o < end)
+    k = 0
+    while k < len(opens):
+        o = opens[k]
+        e, op, cl = spans[o]
+        e = min(e, end)
+        if o > pos:
+            nodes.append(Text(text[pos:o], pos))
+        b = Bracket(o, e, op, cl)
+        b.children = _tree(text, b.inner_start, b.inner_end, spans)
+        nodes.append(b)
+        pos = e
+        k += 1
+        while k < len(opens) and opens[k] < e:
+            k += 1
+    if pos < end:
+        nodes.append(Text(text[pos:end], pos))
+    return nodes
+
+
+def raw_text(nodes: list[Node], doc_text: str) -> str:
+    """The source characters the nodes cover."""
+    if not nodes:
+        return ""
+    first, last = nodes[0], nodes[-1]
+    return doc_text[first.start:last.end]
+
+
+def slice_nodes(nodes: list[Node], start: int, end: int, doc_text: str) -> list[Node]:
+    """The part of a node list between two offsets (brackets are kept whole)."""
+    out: list[Node] = []
+    for n in nodes:
+        if n.end <= start or n.start >= end:
+            continue
+        if isinstance(n, Text):
+            s, e = max(n.start, start), min(n.end, end)
+            out.append(Text(doc_text[s:e], s))
+        else:
+            out.append(n)
+    return out

@@ -1,0 +1,347 @@
+"""Give the document's units their structure: opener, paragraphs, closer, notes.
+
+Each unit is classified by what it looks like (a telegram's form lines, a
+salutation, a numbered point, a signature, a registry or typist line, a list
+of copies); a small state machine then places them: form lines into
+``opener``, prose into ``p``, a letter quoted inside the text into
+``floatingText``, the closing matter into ``closer`` and typed ``note``s, and
+a text attached after the closing matter into a ``div type="attachment"``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from teikit.dates import find_dates
+from teikit.inline import (
+    NOT_NAMES,
+    Context,
+    E,
+    Items,
+    append_items,
+    build_inline,
+    local,
+    set_rendition,
+)
+from teikit.templates import escape
+from teikit.parse import Bracket, Text, Unit
+
+PB_LINE = re.compile(r"^\s*[-–—]\s*(?P<n>\d{1,4})\s*[-–—]\s*$")
+DISTRIBUTION = re.compile(r"^(?:copies\b|copy\s*(?:n[º°o]\.?|№|no\.?)?\s*\d|distribution\b|cc\s*:"
+                          r"|\d+\s+copies\b|copies to\b|sent to\s*:)", re.I)
+DISTRIBUTION_MORE = re.compile(r"^(?:\d+\s*[.)]?\s*[–—-]|copy\s*(?:n[º°o]\.?|№)?\s*\d)", re.I)
+REGISTRY = re.compile(r"^(?:no\.|nº|n°|№|ref\.?|reg\.?\s*no\.?)\s*[\w/.\-]+\.?$", re.I)
+TYPIST = re.compile(r"^(?:typed|typist|printed\s+by|deciphered|decoded|ciphered\s+by|encoded"
+                    r"|decrypted)\b", re.I)
+DISPATCH = re.compile(r"^(?:sent|dispatched|transmitted|forwarded)\s+by\b", re.I)
+ATTACHMENT = re.compile(r"^(?:attachment|enclosure|appendix|enclosed)\b", re.I)
+CERTIFICATION = re.compile(r"^(?:correct|true copy|certified|verified|copy correct)\s*[:.]", re.I)
+VALEDICTION = re.compile(r"^[“\"]?\s*(?P<v>(?:faithfully|sincerely|respectfully|yours(?: \w+)?"
+                         r"|with (?:deep |comradely |communist )?(?:respect|greetings?)"
+                         r"|(?:best|warm|kind) regards)\b[,.]?)\s*(?P<rest>.*)$", re.I)
+SALUTE = re.compile(r"^[“\"‘]?\s*(?:dear|to comrade|to cde\b|to the\b|comrade|respected|esteemed"
+                    r"|to (?:the )?(?:chairman|minister|ambassador|premier|general|marshal))", re.I)
+DATELINE_LEAD = re.compile(r"^(?:from|sent|received|arrived|dispatched|dated|date|recd)\b", re.I)
+NUMBERED = re.compile(r"^(?P<n>\d{1,2}|[IVX]{1,4}|[a-h])[.)]\s+\S")
+HEADING_WORDS = {"TELEGRAM", "CABLE", "CIPHERED", "MINISTRY", "SECRET", "TOP", "URGENT",
+                 "MEMORANDUM", "LETTER", "REPORT", "AFFAIRS", "FOREIGN", "DEPARTMENT"}
+
+
+@dataclass
+class Classified:
+    unit: Unit
+    kind: str
+    raw: str
+
+
+def _bare(raw: str) -> str:
+    """The unit's words outside brackets."""
+    prev = None
+    while prev != raw:
+        prev, raw = raw, re.sub(r"\[[^\[\]]*\]", " ", raw)
+    return re.sub(r"\s+", " ", raw).strip()
+
+
+def _marks_only(u: Unit, text: str) -> bool:
+    return all(isinstance(n, Bracket) or not n.text.strip() for n in u.nodes) or (
+        bool(u.nodes) and isinstance(u.nodes[0], Bracket)
+        and text[u.nodes[0].start:u.nodes[0].end].lower().startswith("[handwritten"))
+
+
+def classify(u: Unit, text: str, year: int | None) -> str:
+    raw = text[u.start:u.end].strip()
+    bare = _bare(raw)
+    words = bare.split()
+    if PB_LINE.match(raw):
+        return "pb"
+    if DISTRIBUTION.match(bare):
+        return "distribution"
+    if REGISTRY.match(bare) and len(words) <= 3:
+        return "registry"
+    if TYPIST.match(bare):
+        return "typist"
+    if DISPATCH.match(bare):
+        return "dispatch"
+    if ATTACHMENT.match(bare) and len(words) <= 8:
+        return "attachment"
+    if CERTIFICATION.match(bare):
+        return "certification"
+    if VALEDICTION.match(bare) and len(words) <= 20:
+        return "valediction"
+    if re.search(r"\[(?:illegible )?signature\]\s*$", raw, re.I) and len(words) <= 25:
+        return "signed"
+    dates = find_dates(bare, year, yearless=True)
+    if dates and len(words) <= 25:
+        outside = bare
+        for d in dates:
+            outside = outside.replace(d.text, " ")
+        if DATELINE_LEAD.match(bare) or len(outside.split()) <= 4:
+            return "dateline"
+    if SALUTE.match(bare) and len(words) <= 20:
+        return "salute"
+    if NUMBERED.match(bare):
+        return "numbered"
+    if raw[:1] in "“\"" and len(words) > 3:
+        return "quote"
+    if _is_signature(bare):
+        return "signature"
+    if not words:
+        return "marks"
+    if len(words) <= 8 and not re.search(r"[.!?:;]\W*$", bare) or len(words) <= 4:
+        return "short"
+    return "p"
+
+
+def _is_signature(bare: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w’'\-]*", bare)
+    if not 1 <= len(words) <= 6:
+        return False
+    if any(w.upper() in HEADING_WORDS for w in words):
+        return False
+    return all(w.isupper() for w in words if len(w) > 1) and sum(len(w) > 1 for w in words) > 0
+
+
+def build_text(units: list[Unit], ctx: Context, nested: bool = False) -> list[etree._Element]:
+    """Block elements for a text (a div's or a floatingText body's content)."""
+    text = ctx.doc.text
+    cls = [Classified(u, classify(u, text, ctx.state.year), text[u.start:u.end]) for u in units]
+    out: list[etree._Element] = []
+    opener: etree._Element | None = None
+    phase = "opener"
+    closed = False  # a closer has been written: prose now starts an attachment
+    i = 0
+    while i < len(cls):
+        c = cls[i]
+        k = c.kind
+        if phase == "opener":
+            if k in ("short", "dateline", "salute", "marks", "signature", "registry", "pb"):
+                if opener is None:
+                    opener = E("opener")
+                    out.append(opener)
+                i = _opener_item(opener, cls, i, ctx)
+                continue
+            phase = "body"
+        quote = c.raw.lstrip()[:1] in "“\"" and k in ("quote", "salute") and not nested
+        if k == "pb":
+            out.append(_pb(c, ctx))
+        elif quote and not closed:
+            j = _quote_end(cls, i, text)
+            out.append(_floating(cls[i:j], ctx))
+            i = j
+            continue
+        elif k in ("distribution", "registry", "typist", "dispatch", "attachment", "certification"):
+            i = _note(out, cls, i, ctx)
+            continue
+        elif k in ("valediction", "signature", "signed") or (
+                k in ("dateline", "marks") and _last_is(out, "closer")):
+            i = _closer(out, cls, i, ctx)
+            closed = True
+            continue
+        elif closed and k in ("p", "short", "salute", "numbered", "quote", "dateline"):
+            div = E("div", {"type": "attachment"})
+            ft = E("floatingText", {"type": "attachment"})
+            body = E("body")
+            append_items(body, build_text([x.unit for x in cls[i:]], ctx, nested=True))
+            ft.append(body)
+            div.append(ft)
+            out.append(div)
+            break
+        elif k == "marks" and closed:
+            i = _closer(out, cls, i, ctx)
+            continue
+        else:
+            n = NUMBERED.match(_bare(c.raw))
+            p = E("p", {"n": n.group("n")} if n else {}, *_inline(c, ctx))
+            out.append(p)
+        i += 1
+    return out
+
+
+def _inline(c: Classified, ctx: Context, mode: str = "p") -> Items:
+    items = build_inline(c.unit.nodes, ctx, mode)
+    if items and isinstance(items[0], str):
+        items[0] = items[0].lstrip()
+    if items and isinstance(items[-1], str):
+        items[-1] = items[-1].rstrip()
+    return items
+
+
+def _pb(c: Classified, ctx: Context) -> etree._Element:
+    m = PB_LINE.match(c.raw.strip())
+    assert m
+    el = E("pb", {"n": m.group("n")})
+    set_rendition(el, escape(c.raw.strip()), ctx)
+    return el
+
+
+def _opener_item(opener: etree._Element, cls: list[Classified], i: int, ctx: Context) -> int:
+    c = cls[i]
+    k = c.kind
+    if k == "dateline":
+        opener.append(E("dateline", {}, *_inline(c, ctx, "dateline")))
+    elif k == "salute":
+        items = _inline(c, ctx)
+        j = i + 1
+        if len(_bare(c.raw).split()) <= 1 and j < len(cls) and cls[j].kind in ("signature", "short"):
+            items += ["\n", *_inline(cls[j], ctx)]
+            j += 1
+        opener.append(E("salute", {}, *items))
+        return j
+    elif k == "pb":
+        opener.append(_pb(c, ctx))
+    else:
+        seg_type = "heading" if any(w in HEADING_WORDS for w in _bare(c.raw).upper().split()) else None
+        opener.append(E("seg", {"type": seg_type} if seg_type else {}, *_inline(c, ctx)))
+    return i + 1
+
+
+def _last_is(out: list[etree._Element], name: str) -> bool:
+    return bool(out) and local(out[-1]) == name
+
+
+def _closer(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context) -> int:
+    closer = out[-1] if _last_is(out, "closer") else E("closer")
+    if closer is not (out[-1] if out else None):
+        out.append(closer)
+    while i < len(cls):
+        c = cls[i]
+        k = c.kind
+        if k == "valediction":
+            items = _inline(c, ctx)
+            _split_valediction(closer, items, c)
+        elif k in ("signature", "signed"):
+            closer.append(E("signed", {}, *_inline(c, ctx)))
+        elif k == "dateline":
+            closer.append(E("dateline", {}, *_inline(c, ctx, "dateline")))
+        elif k == "marks":
+            append_items(closer, ["\n", *_inline(c, ctx)])
+        else:
+            break
+        i += 1
+    return i
+
+
+def _split_valediction(closer: etree._Element, items: Items, c: Classified) -> None:
+    m = VALEDICTION.match(_bare(c.raw))
+    assert m
+    first = items[0] if items and isinstance(items[0], str) else ""
+    v = m.group("v")
+    pos = first.find(v)
+    if pos < 0:
+        closer.append(E("salute", {}, *items))
+        return
+    cut = pos + len(v)
+    closer.append(E("salute", {}, first[:cut]))
+    rest = [first[cut:], *items[1:]]
+    if "".join(x if isinstance(x, str) else "x" for x in rest).strip():
+        closer[-1].tail = rest[0][: len(rest[0]) - len(rest[0].lstrip())]
+        rest[0] = rest[0].lstrip()
+        closer.append(E("signed", {}, *rest))
+
+
+NOTE_TYPES = {"distribution": "distribution", "registry": "registry", "typist": "typist",
+              "dispatch": "dispatch", "attachment": "attachment", "certification": "certification"}
+
+
+def _note(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context) -> int:
+    c = cls[i]
+    kind = c.kind
+    mode = "dateline" if kind in ("typist", "dispatch", "registry") else "p"
+    note = E("note", {"type": NOTE_TYPES[kind]}, *_inline(c, ctx, mode))
+    i += 1
+    while i < len(cls):  # continuation lines of the same note
+        nxt = cls[i]
+        bare = _bare(nxt.raw)
+        more = (kind == "distribution" and (nxt.kind == "distribution"
+                                             or DISTRIBUTION_MORE.match(bare)))
+        more = more or (kind == "registry" and nxt.kind == "dateline" and len(bare.split()) <= 2)
+        if not more:
+            break
+        append_items(note, [E("lb"), *_inline(nxt, ctx, mode)])
+        i += 1
+    if kind == "distribution":
+        _recipients(note, ctx)
+    out.append(note)
+    return i
+
+
+def _recipients(note: etree._Element, ctx: Context) -> None:
+    """One persName per recipient in a list of copies."""
+    pattern = re.compile(r"\b(?:cde|Cde|to|To)\.?\s(?P<n>[A-Z][\w’\-]+(?:\s[A-Z][\w’\-]+)?)"
+                         r"|[:,]\s(?P<m>[A-Z][a-z’\-]+(?:\s[A-Z][a-z’\-]+)?)(?=\s*(?:\(|,|$))")
+
+    def split(s: str) -> Items:
+        out: Items = []
+        pos = 0
+        for m in pattern.finditer(s):
+            g = "n" if m.group("n") else "m"
+            name = m.group(g)
+            if name.upper() in NOT_NAMES or name in ("Copy", "Copies"):
+                continue
+            out.append(s[pos:m.start(g)])
+            out.append(E("persName", {}, name))
+            pos = m.end(g)
+        out.append(s[pos:])
+        return out
+
+    parts: Items = [note.text or ""]
+    note.text = None
+    children = list(note)
+    for ch in children:
+        note.remove(ch)
+        tail = ch.tail or ""
+        ch.tail = None
+        parts += [ch, tail]
+    result: Items = []
+    for p in parts:
+        result.extend(split(p) if isinstance(p, str) else [p])
+    append_items(note, result)
+
+
+def _quote_end(cls: list[Classified], i: int, text: str) -> int:
+    """End of a letter quoted inside the text: its closing quote or its closer."""
+    j = i
+    while j < len(cls):
+        if re.search(r"[”\"]\s*$", cls[j].raw.strip()) and j > i:
+            return j + 1
+        if cls[j].kind == "valediction":
+            j += 1
+            while j < len(cls) and cls[j].kind in ("signature", "signed", "dateline"):
+                j += 1
+            return j
+        j += 1
+    return i + 1
+
+
+def _floating(cls: list[Classified], ctx: Context) -> etree._Element:
+    ft = E("floatingText", {"type": "letter"})
+    body = E("body")
+    append_items(body, build_text([c.unit for c in cls], ctx, nested=True))
+    ft.append(body)
+    return ft
+
+
+__all__ = ["build_text", "classify", "Text"]

@@ -1,0 +1,88 @@
+"""Write any TEI back to plain text in the same conventions.
+
+The inverse of ``convert``: marks are written with the source's own spelling
+when the TEI records it (``@rendition`` pointing at a template in
+``tagsDecl``), else with the canonical spelling of templates.py. Converting a
+source and writing it back gives the document's text again (whitespace
+normalised): the round trip that proves nothing was lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from teikit.templates import canonical
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+NS = {"tei": TEI_NS}
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+BLOCKS = {"div", "body", "opener", "closer", "p", "floatingText", "dateline", "salute", "seg",
+          "signed", "list", "item", "head", "postscript", "ab", "lg", "l", "trailer", "byline",
+          "argument", "epigraph", "docDate", "quote", "table", "row", "front", "back", "text",
+          "group", "label"}
+BLOCK_NOTES = {"distribution", "registry", "typist", "dispatch", "attachment", "certification"}
+
+
+def tei_to_text(root: etree._Element | etree._ElementTree) -> str:
+    """The body's text in the plain-text conventions."""
+    if isinstance(root, etree._ElementTree):
+        root = root.getroot()
+    renditions = {el.get(XML_ID): el.text or ""
+                  for el in root.iterfind(".//tei:tagsDecl/tei:rendition", NS)}
+    bodies = root.findall("tei:text/tei:body", NS) or root.findall(".//tei:body", NS)
+    out = "\n".join(_inner(b, renditions) for b in bodies)
+    return re.sub(r"\n[ \t]*\n+", "\n", out).strip() + "\n"
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _inner(el: etree._Element, rend: dict[str | None, str]) -> str:
+    parts = [el.text or ""]
+    for ch in el:
+        parts.append(_el(ch, rend))
+        parts.append(ch.tail or "")
+    return "".join(parts)
+
+
+def _el(el: etree._Element, rend: dict[str | None, str]) -> str:
+    if not isinstance(el.tag, str):  # comment or processing instruction
+        return ""
+    name = _local(el)
+    if el.tag.startswith("{") and not el.tag.startswith("{" + TEI_NS):
+        return _inner(el, rend)
+    template = None
+    r = el.get("rendition")
+    if r and r.startswith("#") and r[1:] in rend:
+        template = rend[r[1:]]
+    if name == "g":
+        ref = el.get("ref", "")
+        m = re.fullmatch(r"#U([0-9A-Fa-f]{4,6})", ref)
+        return chr(int(m.group(1), 16)) if m else _inner(el, rend)
+    if name == "lb":
+        return "\n"
+    if template is None:
+        template = canonical(el)
+    if name == "choice" and template is not None:
+        sic = el.find("tei:sic", NS)
+        corr = el.find("tei:corr", NS)
+        slots = [_inner(sic, rend) if sic is not None else "",
+                 _inner(corr, rend) if corr is not None else ""]
+        return template.format(*slots)
+    if name == "pb" and template is None:
+        return f"\n[page {el.get('n', '')}]\n"
+    if template is not None:
+        text = template.format(_inner(el, rend), "")
+        return f"\n{text}\n" if name == "pb" and r else text
+    content = _inner(el, rend)
+    if name in BLOCKS or (name == "note" and el.get("type") in BLOCK_NOTES):
+        return f"\n{content}\n"
+    return content
+
+
+def normalise(text: str) -> str:
+    """Whitespace-normalised text, as the round trip compares it."""
+    return " ".join(text.split())

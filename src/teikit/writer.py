@@ -1,0 +1,55 @@
+"""Write output files safely: atomically, and never over an editor's work.
+
+Every TEI file teikit writes carries a stamp, ``<?teikit-stamp sha256=...?>``,
+the hash of what follows it. A file whose content no longer matches its stamp
+(or has none) was edited by hand, and is not overwritten without ``force``.
+The stamp lives in the file itself, so a build killed half-way leaves nothing
+inconsistent behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+STAMP = re.compile(rb"\A(<\?xml[^>]*\?>\s*)<\?teikit-stamp sha256=\"(?P<h>[0-9a-f]{64})\"\?>\n")
+
+
+def stamp(xml: bytes) -> bytes:
+    """Insert the stamp after the XML declaration."""
+    decl, _, rest = xml.partition(b"?>\n")
+    digest = hashlib.sha256(rest).hexdigest()
+    return decl + b"?>\n" + f'<?teikit-stamp sha256="{digest}"?>\n'.encode() + rest
+
+
+def is_pristine(path: Path) -> bool:
+    """True if the file is as teikit wrote it (its stamp matches its content)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    m = STAMP.match(data)
+    if not m:
+        return False
+    return hashlib.sha256(data[m.end():]).hexdigest() == m.group("h").decode()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
