@@ -79,9 +79,8 @@ def convert_source(src: Source, *, profile: Profile | None = None,
             attachments.append(b)
         else:
             main.append(b)
+    _ensure_content(main)
     body = E("body", {}, main, *attachments)
-    if not len(main):
-        main.append(E("p"))
     header = build_header(cat, state, body, register, profile=profile.name,
                           source_name=Path(src.path).name, encoding=src.encoding, today=today,
                           dropped=len(framed.dropped))
@@ -116,6 +115,49 @@ def convert_source(src: Source, *, profile: Profile | None = None,
         "round_trip": back == expected,
     }
     return Conversion(src.path, tree, diags, report)
+
+
+def _ensure_content(div: etree._Element) -> None:
+    """A div of nothing but form lines or closing matter: keep each as an ``ab``.
+
+    TEI lets a closer follow only the text's own content, and a div must hold
+    some; a document that is all closing matter (a signature, a seal) keeps its
+    lines as anonymous blocks rather than being given invented content.
+    """
+    common = {"p", "list", "floatingText", "ab", "div", "table", "quote", "lg"}
+    if any(local(ch) in common for ch in div):
+        return
+    if not len(div):
+        div.append(E("ab"))
+        return
+    for ch in list(div):
+        if local(ch) in ("closer", "opener"):
+            idx = div.index(ch)
+            div.remove(ch)
+            ab = E("ab", {"type": local(ch)})
+            ab.text = ch.text
+            for part in list(ch):
+                if local(part) in ("signed", "salute", "dateline", "seg"):
+                    if len(ab) or (ab.text or "").strip():
+                        ab.append(E("lb"))
+                    _move_content(part, ab)
+                else:
+                    ab.append(part)
+            div.insert(idx, ab)
+
+
+def _move_content(src: etree._Element, dst: etree._Element) -> None:
+    if src.text:
+        if len(dst):
+            dst[-1].tail = (dst[-1].tail or "") + src.text
+        else:
+            dst.text = (dst.text or "") + src.text
+    for ch in list(src):
+        dst.append(ch)
+    if src.tail:
+        dst[-1].tail = (dst[-1].tail or "") + src.tail if len(dst) else None
+        if not len(dst):
+            dst.text = (dst.text or "") + src.tail
 
 
 def convert_file(path: str | Path, **kwargs: object) -> Conversion:

@@ -40,8 +40,9 @@ PARTY = re.compile(r"(?P<name>[^\[\],]+?)\s*(?:\[(?P<gloss>[^\]]+)\])?$")
 
 def parse_parties(titles: list[str], register: Register) -> Parties:
     """Sender and addressee from titles like 'Telegram No. 1 from A [B] to C' or 'A to B'."""
-    for t in titles:
-        t = re.sub(r"\s*\((?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})\)", "", t)
+    cleaned = [re.sub(r"\s*\((?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})\)", "", t)
+               for t in titles]
+    for t in cleaned:
         m = re.search(r"\bfrom\s+(?P<s>.+?)\s+to\s+(?P<a>.+?)(?:,\s*(?:transmitting|regarding|"
                       r"concerning|on|about|\d)|,?\s*\d{1,2} \w+ \d{4}|$)", t)
         if not m:
@@ -49,6 +50,7 @@ def parse_parties(titles: list[str], register: Register) -> Parties:
                           r"(?:,|$)", t)
         if m:
             return Parties(_parties(m.group("s"), register), _parties(m.group("a"), register))
+    for t in cleaned:
         m = re.match(r"^(?P<s>[A-Z][^,]+),\s*(?:\w+\s+)?(?:Telegram|Letter|Cable|Memorandum|Report)",
                      t)
         if m:
@@ -180,9 +182,8 @@ def _encoding_desc(state: DocState, profile: str) -> etree._Element:
         cd = E("charDecl")
         for code in sorted(state.chars):
             cd.append(E("char", {XML_ID: f"U{code:04X}"},
-                        E("charName", {}, f"CONTROL CHARACTER U+{code:04X}"),
-                        E("desc", {}, "A character of the source that XML cannot carry; "
-                                      "kept as a reference.")))
+                        E("desc", {}, f"U+{code:04X}: a character of the source that XML "
+                                      "cannot carry, kept as a reference.")))
         ed.append(cd)
     ed.append(E("appInfo", {}, E("application", {XML_ID: "teikit", "ident": "teikit",
                                                   "version": __version__},
@@ -202,9 +203,9 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
     place = _place_in(body, r"^\s*from\b")
     if place is not None:
         sent.append(place)
-    when = _sent_when(body, cat)
+    when, when_text = _sent_when(body, cat)
     if when:
-        sent.append(E("date", {"when": when}, cat.date_text or when))
+        sent.append(E("date", {"when": when}, when_text))
     recv = E("correspAction", {"type": "received"})
     for p in parties.addressees:
         recv.append(_pers(p))
@@ -236,15 +237,16 @@ def _place_in(body: etree._Element, lead: str) -> etree._Element | None:
     return None
 
 
-def _sent_when(body: etree._Element, cat: Catalogue) -> str:
+def _sent_when(body: etree._Element, cat: Catalogue) -> tuple[str, str]:
+    """When the document was sent: the telegram's 'sent' dateline, else the catalogue date."""
     for dl in body.iter(f"{{{TEI_NS}}}dateline"):
         text = "".join(dl.itertext())
         if re.match(r"^\s*(from|sent)\b", text, re.I):
             for d in dl.iter(f"{{{TEI_NS}}}date"):
                 if cat.date and not d.get("when", "").startswith(cat.date[:4]):
                     continue
-                return d.get("when", "")
-    return cat.date
+                return d.get("when", ""), "".join(d.itertext())
+    return cat.date, cat.date_text
 
 
 __all__ = ["build_header", "parse_parties", "local", "XML_LANG"]

@@ -18,7 +18,7 @@ from teikit.dates import find_dates
 from teikit.diagnostics import Diagnostic, diag
 from teikit.parse import Bracket, Document, Node, Text, slice_nodes
 from teikit.registers import Register
-from teikit.rules import Mark, Profile
+from teikit.rules import Mark, Profile, Rule
 from teikit.source import XML_FORBIDDEN
 from teikit.templates import canonical, escape
 
@@ -62,7 +62,7 @@ class DocState:
 
 
 def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Element) -> etree._Element:
-    el = etree.Element(f"{{{TEI_NS}}}{tag}")
+    el = etree.Element(f"{{{TEI_NS}}}{tag}", nsmap={None: TEI_NS} if tag == "TEI" else None)
     for k, v in (attrs or {}).items():
         el.set(k, v)
     append_items(el, list(items))
@@ -198,6 +198,10 @@ def _bracket(b: Bracket, nodes: list[Node], i: int, ctx: Context, mode: str) -> 
     inner = doc.text[b.inner_start:b.inner_end]
     raw = doc.text[b.start:b.end]
     found = ctx.profile.match(inner, ctx)
+    if not b.close and (found is None or found[0].name in FALLBACK_RULES):
+        b, found = _reread_unclosed(b, nodes, i, ctx)
+        inner = doc.text[b.inner_start:b.inner_end]
+        raw = doc.text[b.start:b.end]
     if found is None:
         _literal(b, ctx, mode)
         return i
@@ -271,6 +275,30 @@ def _bracket(b: Bracket, nodes: list[Node], i: int, ctx: Context, mode: str) -> 
     ctx.state.marks[kind] = ctx.state.marks.get(kind, 0) + 1
     items.append(el)
     return i
+
+
+FALLBACK_RULES = {"name-or-supplied", "supplied-plain"}
+
+
+def _reread_unclosed(b: Bracket, nodes: list[Node], i: int,
+                     ctx: Context) -> tuple[Bracket, tuple[Rule, Mark] | None]:
+    """The most plausible reading of a bracket that is never closed.
+
+    If its first words make a specific mark (``[sic`` + text), the bracket is
+    read as closing after them; otherwise the ``[`` is kept as plain text.
+    """
+    text = ctx.doc.text
+    for m in re.finditer(r"\S(?=\s|$)", text[b.inner_start:b.inner_end]):
+        end = b.inner_start + m.end()
+        found = ctx.profile.match(text[b.inner_start:end], ctx)
+        if found is not None and found[0].name not in FALLBACK_RULES:
+            head = Bracket(b.start, end, b.open, "",
+                           slice_nodes(b.children, b.inner_start, end, text))
+            rest = slice_nodes(b.children, end, b.end, text)
+            nodes[i + 1:i + 1] = rest
+            nodes[i] = head
+            return head, found
+    return b, None
 
 
 def _literal(b: Bracket, ctx: Context, mode: str) -> None:

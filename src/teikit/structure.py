@@ -112,7 +112,21 @@ def classify(u: Unit, text: str, year: int | None) -> str:
         return "marks"
     if len(words) <= 8 and not re.search(r"[.!?:;]\W*$", bare) or len(words) <= 4:
         return "short"
+    if len(words) <= 20 and _heading_case(words):
+        return "short"
     return "p"
+
+
+FUNCTION_WORDS = {"of", "the", "and", "for", "to", "in", "on", "at", "by", "a", "an", "-", "–"}
+
+
+def _heading_case(words: list[str]) -> bool:
+    """Form lines and headings capitalise their words; prose does not."""
+    content = [w for w in words if w.lower() not in FUNCTION_WORDS]
+    if not content:
+        return False
+    caps = sum(w[:1].isupper() or w[:1].isdigit() for w in content)
+    return caps / len(content) >= 0.7
 
 
 def _is_signature(bare: str) -> bool:
@@ -155,7 +169,7 @@ def build_text(units: list[Unit], ctx: Context, nested: bool = False) -> list[et
         elif k in ("distribution", "registry", "typist", "dispatch", "attachment", "certification"):
             i = _note(out, cls, i, ctx)
             continue
-        elif k in ("valediction", "signature", "signed") or (
+        elif (k in ("valediction", "signature", "signed") and _has_content(out)) or (
                 k in ("dateline", "marks") and _last_is(out, "closer")):
             i = _closer(out, cls, i, ctx)
             closed = True
@@ -172,12 +186,38 @@ def build_text(units: list[Unit], ctx: Context, nested: bool = False) -> list[et
         elif k == "marks" and closed:
             i = _closer(out, cls, i, ctx)
             continue
+        elif k == "numbered" and _list_run(cls, i) >= 2:
+            j = i + _list_run(cls, i)
+            lst = E("list", {"type": "ordered"})
+            for c2 in cls[i:j]:
+                n = NUMBERED.match(_bare(c2.raw))
+                lst.append(E("item", {"n": n.group("n")} if n else {}, *_inline(c2, ctx)))
+            out.append(lst)
+            i = j
+            continue
         else:
             n = NUMBERED.match(_bare(c.raw))
             p = E("p", {"n": n.group("n")} if n else {}, *_inline(c, ctx))
             out.append(p)
         i += 1
     return out
+
+
+COMMON = {"p", "list", "floatingText", "ab", "div", "table", "quote", "lg"}
+
+
+def _has_content(out: list[etree._Element]) -> bool:
+    """A closer may only follow the text's own content (TEI's div model)."""
+    return any(local(el) in COMMON for el in out)
+
+
+def _list_run(cls: list[Classified], i: int) -> int:
+    """How many numbered points from i on are short enough to be a list's items."""
+    n = 0
+    while i + n < len(cls) and cls[i + n].kind == "numbered" and len(
+            _bare(cls[i + n].raw).split()) <= 12:
+        n += 1
+    return n
 
 
 def _inline(c: Classified, ctx: Context, mode: str = "p") -> Items:
@@ -288,6 +328,9 @@ def _note(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context
     return i
 
 
+RECIPIENT_NOT_NAMES = {"Copy", "Copies", "Cde", "Comrade", "Comrades", "To", "Sent", "Printed"}
+
+
 def _recipients(note: etree._Element, ctx: Context) -> None:
     """One persName per recipient in a list of copies."""
     pattern = re.compile(r"\b(?:cde|Cde|to|To)\.?\s(?P<n>[A-Z][\w’\-]+(?:\s[A-Z][\w’\-]+)?)"
@@ -299,7 +342,7 @@ def _recipients(note: etree._Element, ctx: Context) -> None:
         for m in pattern.finditer(s):
             g = "n" if m.group("n") else "m"
             name = m.group(g)
-            if name.upper() in NOT_NAMES or name in ("Copy", "Copies"):
+            if name.upper() in NOT_NAMES or name.rstrip(".") in RECIPIENT_NOT_NAMES:
                 continue
             out.append(s[pos:m.start(g)])
             out.append(E("persName", {}, name))
@@ -328,8 +371,11 @@ def _quote_end(cls: list[Classified], i: int, text: str) -> int:
         if re.search(r"[”\"]\s*$", cls[j].raw.strip()) and j > i:
             return j + 1
         if cls[j].kind == "valediction":
+            signed = bool(VALEDICTION.match(_bare(cls[j].raw)).group("rest"))  # type: ignore[union-attr]
             j += 1
-            while j < len(cls) and cls[j].kind in ("signature", "signed", "dateline"):
+            if not signed and j < len(cls) and cls[j].kind in ("signature", "signed"):
+                j += 1
+            while j < len(cls) and cls[j].kind == "dateline":
                 j += 1
             return j
         j += 1

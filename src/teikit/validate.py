@@ -24,7 +24,7 @@ from lxml import etree
 
 from teikit.diagnostics import CODES, Diagnostic, Severity, diag
 from teikit.errors import TeikitError
-from teikit.validate_explain import Finding, Locator, explain_schema_error, name_of, xpath_of
+from teikit.validate_explain import Finding, Locator, explain_schema_error, xpath_of
 from teikit.validate_rules import REGISTERS, Edition, check
 from teikit.validate_safe import (
     DEFAULT_MAX_BYTES,
@@ -241,20 +241,27 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], l
     return files, problems
 
 
-_WORKER: dict[str, object] = {}
+@dataclass
+class _WorkerState:
+    editions: dict[str, Edition]
+    xsd: str
+    rng: etree.RelaxNG | None
+    max_bytes: int
+
+
+_WORKER: list[_WorkerState] = []
 
 
 def _init_worker(editions: dict[str, Edition], xsd_path: str, tei_all: str | None,
                  max_bytes: int) -> None:
-    _WORKER.update(editions=editions, xsd=xsd_path, max_bytes=max_bytes,
-                   rng=load_tei_all(tei_all) if tei_all else None)
+    _WORKER[:] = [_WorkerState(editions, xsd_path,
+                               load_tei_all(tei_all) if tei_all else None, max_bytes)]
 
 
 def _work(path: str) -> list[Diagnostic]:
-    editions: dict[str, Edition] = _WORKER["editions"]  # type: ignore[assignment]
-    return validate_file(path, editions[os.path.dirname(os.path.abspath(path))],
-                         str(_WORKER["xsd"]), _WORKER["rng"],  # type: ignore[arg-type]
-                         int(_WORKER["max_bytes"]))  # type: ignore[call-overload]
+    w = _WORKER[0]
+    return validate_file(path, w.editions[os.path.dirname(os.path.abspath(path))], w.xsd,
+                         w.rng, w.max_bytes)
 
 
 def validate_paths(paths: Sequence[str | os.PathLike[str]], *,

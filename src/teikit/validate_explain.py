@@ -154,15 +154,30 @@ GROUP_WORDS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _content_schema(xsd_path: str) -> Any:
-    """The schema as xmlschema reads it: local files only, never the network."""
-    import xmlschema
-
-    return xmlschema.XMLSchema(xsd_path, allow="local", defuse="always")
+XSD = "{http://www.w3.org/2001/XMLSchema}"
 
 
-def _occurs(text: str, lo: int, hi: int | None) -> str:
+@lru_cache(maxsize=4)
+def _xsd_index(xsd_path: str) -> dict[str, dict[str, etree._Element]]:
+    """The schema's top-level elements, types and groups by name (read once)."""
+    root = etree.parse(xsd_path, etree.XMLParser(no_network=True, resolve_entities=False))
+    index: dict[str, dict[str, etree._Element]] = {"element": {}, "complexType": {},
+                                                    "group": {}}
+    for node in root.getroot():
+        kind = etree.QName(node).localname if isinstance(node.tag, str) else ""
+        if kind in index:
+            index[kind][node.get("name")] = node
+    return index
+
+
+def _local(ref: str) -> str:
+    return ref.split(":")[-1]
+
+
+def _occurs(text: str, node: etree._Element) -> str:
+    lo = int(node.get("minOccurs", "1"))
+    hi_raw = node.get("maxOccurs", "1")
+    hi = None if hi_raw == "unbounded" else int(hi_raw)
     if lo == 1 and hi == 1:
         return text
     if lo == 0 and hi == 1:
@@ -176,50 +191,83 @@ def _occurs(text: str, lo: int, hi: int | None) -> str:
     return f"{lo} to {hi} of {text}"
 
 
-def _describe(particle: Any, depth: int = 0) -> str:
-    from xmlschema.validators import XsdElement, XsdGroup
+def _particles(node: etree._Element) -> list[etree._Element]:
+    return [c for c in node if isinstance(c.tag, str)
+            and c.tag in (XSD + "element", XSD + "group", XSD + "sequence", XSD + "choice")]
 
-    if isinstance(particle, XsdElement):
-        return _occurs(f"<{name_of(particle.name)}>", particle.min_occurs, particle.max_occurs)
-    if isinstance(particle, XsdGroup):
-        if particle.name and name_of(particle.name) in GROUP_WORDS:
-            inner = GROUP_WORDS[name_of(particle.name)]
-        else:
-            parts = [_describe(p, depth + 1) for p in particle]
-            if not parts:
-                inner = "nothing"
-            elif particle.model == "choice":
-                inner = parts[0] if len(parts) == 1 else (
-                    "one of " + ", ".join(parts[:-1]) + " or " + parts[-1])
-            else:
-                inner = ", then ".join(parts)
-            if depth and len(parts) > 1:
-                inner = f"({inner})"
-        return _occurs(inner, particle.min_occurs, particle.max_occurs)
-    return "any content"
+
+def _describe(node: etree._Element, index: dict[str, dict[str, etree._Element]],
+              depth: int = 0) -> str:
+    tag = etree.QName(node).localname
+    if tag == "element":
+        return _occurs(f"<{_local(node.get('ref') or node.get('name'))}>", node)
+    if tag == "group":
+        name = _local(node.get("ref", ""))
+        if name in GROUP_WORDS:
+            return _occurs(GROUP_WORDS[name], node)
+        body = _particles(index["group"].get(name, node))
+        inner = _describe(body[0], index, depth) if body else "nothing"
+        return _occurs(inner, node)
+    parts = [_describe(p, index, depth + 1) for p in _particles(node)]
+    if not parts:
+        inner = "nothing"
+    elif tag == "choice":
+        inner = parts[0] if len(parts) == 1 else (
+            "one of " + ", ".join(parts[:-1]) + " or " + parts[-1])
+    else:
+        inner = ", then ".join(parts)
+    if depth and len(parts) > 1:
+        inner = f"({inner})"
+    return _occurs(inner, node)
+
+
+def _content_of(ctype: etree._Element,
+                index: dict[str, dict[str, etree._Element]]) -> tuple[etree._Element | None,
+                                                                       bool, bool]:
+    """(content particle, mixed, simple) of a complex type, following extensions."""
+    mixed = ctype.get("mixed") == "true"
+    if ctype.find(XSD + "simpleContent") is not None:
+        return None, mixed, True
+    ext = ctype.find(f"{XSD}complexContent/{XSD}extension")
+    if ext is not None:
+        own = _particles(ext)
+        base = index["complexType"].get(_local(ext.get("base", "")))
+        if own or base is None:
+            return (own[0] if own else None), mixed, False
+        particle, base_mixed, simple = _content_of(base, index)
+        return particle, mixed or base_mixed, simple
+    own = _particles(ctype)
+    return (own[0] if own else None), mixed, False
 
 
 def describe_content(xsd_path: str | Path, tag: str) -> str:
-    """What an element may hold, e.g. 'text mixed with phrase-level elements'."""
+    """What an element may hold, in words: 'text and, in any order, ...'."""
     try:
-        schema = _content_schema(str(xsd_path))
-        el = schema.elements.get(name_of(tag))
+        index = _xsd_index(str(xsd_path))
+        el = index["element"].get(name_of(tag))
         if el is None:
             return ""
-        ct = el.type
-        if ct.is_simple() or ct.has_simple_content():
+        ctype = el.find(XSD + "complexType")
+        if ctype is None:
+            if el.get("type") is None:
+                return "text only"
+            ctype = index["complexType"].get(_local(el.get("type", "")))
+            if ctype is None:
+                return "text only"
+        particle, mixed, simple = _content_of(ctype, index)
+        if simple:
             return "text only"
-        if ct.is_empty():
-            return "nothing (it is an empty element)"
-        content = ct.content
-        if ct.mixed and content.model == "choice" and content.max_occurs is None:
-            parts = [_describe(p, 1) for p in content]
+        if particle is None:
+            return "text only" if mixed else "nothing (it is an empty element)"
+        if mixed and etree.QName(particle).localname == "choice" \
+                and particle.get("maxOccurs") == "unbounded":
+            parts = [_describe(p, index, 1) for p in _particles(particle)]
             return "text and, in any order, " + (
                 ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
-        words = _describe(content)
-        return f"text and {words}" if ct.mixed else words
-    except Exception:  # a description is a courtesy; never fail validation for it
-        return ""
+        words = _describe(particle, index)
+        return f"text and {words}" if mixed else words
+    except (OSError, etree.XMLSyntaxError, ValueError):
+        return ""  # a description is a courtesy; never fail validation for it
 
 
 # ----------------------------------------------------------------------------

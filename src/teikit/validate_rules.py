@@ -47,11 +47,7 @@ YEARS_BEFORE, YEARS_AFTER = 5, 1
 _POINTERS = etree.XPath(
     "//@ref|//@target|//@hand|//@new|//@rendition|//@who|//@corresp|//@resp|"
     "//@source|//@ana")
-_DATES = etree.XPath(
-    "//tei:text//@when|//tei:text//@notBefore|//tei:text//@notAfter|//tei:text//@from|"
-    "//tei:text//@to|//tei:profileDesc//@when|//tei:profileDesc//@notBefore|"
-    "//tei:profileDesc//@notAfter|//tei:profileDesc//@from|//tei:profileDesc//@to",
-    namespaces=NS)
+_DATES = etree.XPath("//@when|//@notBefore|//@notAfter|//@from|//@to")
 _IDS = etree.XPath("//@xml:id")
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -259,8 +255,7 @@ def _dates(tree: etree._ElementTree) -> list[Finding]:
     for value in _DATES(tree):
         el = value.getparent()
         attr = value.attrname
-        elname = name_of(el.tag)
-        if elname == "biblScope":
+        if el.tag == T + "biblScope" or not _about_the_document(el):
             continue
         where = _Where(el, attr)
         parsed = parse_iso(str(value))
@@ -276,6 +271,19 @@ def _dates(tree: etree._ElementTree) -> list[Finding]:
             out.append(Finding("TK214", f"{where}: {value} lies in the future", el, attr))
     out += _sent_before_received(root)
     return out
+
+
+_HEADER, _PROFILE = T + "teiHeader", T + "profileDesc"
+
+
+def _about_the_document(el: etree._Element) -> bool:
+    """Dates in the text and the profile; not the header's dates of the edition itself."""
+    for a in el.iterancestors():
+        if a.tag == _PROFILE:
+            return True
+        if a.tag == _HEADER:
+            return False
+    return True
 
 
 def _sent_before_received(root: etree._Element) -> list[Finding]:

@@ -181,18 +181,21 @@ def parse_xml_safely(path: str | os.PathLike[str] | Path,
     return loaded.tree
 
 
+_FOREIGN = etree.XPath("//xi:*|//xi3:*|//*[@xsi:*]", namespaces={
+    "xi": XINCLUDE_NS[0], "xi3": XINCLUDE_NS[1], "xsi": XSI_NS})
+
+
 def foreign_machinery(loaded: LoadedXML) -> list[tuple[str, str, etree._Element]]:
     """XInclude elements and xsi: attributes, as (code, message, element).
 
     Both would make other tools load things; teikit refuses the document.
     """
     out: list[tuple[str, str, etree._Element]] = []
-    root = loaded.tree.getroot()
-    for ns in XINCLUDE_NS:
-        for el in root.iter(f"{{{ns}}}*"):
+    for el in _FOREIGN(loaded.tree):
+        if etree.QName(el).namespace in XINCLUDE_NS:
             out.append(("TK204", f"<{etree.QName(el).localname}> is an XInclude; teikit never "
                         "follows XIncludes: put the included text into the document itself", el))
-    for el in root.xpath("//*[@xsi:*]", namespaces={"xsi": XSI_NS}):
+            continue
         for name in el.attrib:
             if name.startswith("{" + XSI_NS):
                 out.append(("TK219", f"attribute xsi:{etree.QName(name).localname} is not TEI; "
