@@ -8,9 +8,9 @@ import re
 import click
 import pytest
 from click.testing import CliRunner
-from validate_support import FIXTURES, ROOT, TEI_ALL_RNG
 
 from teikit.cli_validate import validate
+from validate_support import FIXTURES, ROOT, TEI_ALL_RNG
 
 EDITION = FIXTURES / "edition"
 BROKEN = FIXTURES / "broken"

@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
-from validate_support import FIXTURES
 
 from teikit.validate import parse_xml_safely, validate_bytes, validate_paths
 from teikit.validate_safe import UnsafeXMLError
+from validate_support import FIXTURES
 
 BROKEN = FIXTURES / "broken"
 GOOD = FIXTURES / "edition" / "405976_shtykov_stalin.xml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from lxml import etree
+
 from validate_support import ROOT, TEI_ALL_RNG, content_schema
 
 SCHEMA = ROOT / "schema"

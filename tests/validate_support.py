@@ -73,11 +73,7 @@ class Generator:
             c *= p.min_occurs
         else:
             parts = [self.cost(x, stack) for x in p]
-            if p.model == "choice":
-                c = min(parts) if parts else 0.0
-            else:
-                c = sum(parts)
-            c *= p.min_occurs
+            c = (min(parts, default=0.0) if p.model == "choice" else sum(parts)) * p.min_occurs
         if c != float("inf"):
             self._cost[key] = c
         return c

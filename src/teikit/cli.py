@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from teikit import __version__
 from teikit.convert import convert_paths, default_register, iter_sources
 from teikit.diagnostics import Severity, render
 from teikit.errors import TeikitError
+from teikit.cli_validate import validate
 from teikit.totext import tei_to_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -39,9 +41,14 @@ def main() -> None:
               show_default=True, help="How diagnostics are printed.")
 @click.option("--registers", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder with persons.xml and places.xml (default: the output folder).")
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
+              help="Conversion date recorded in revisionDesc (default: today; also TEIKIT_DATE).")
 def convert(sources: tuple[Path, ...], out_dir: Path, profile: str, encoding: str | None,
-            force: bool, report_path: Path | None, fmt: str, registers: Path | None) -> None:
+            force: bool, report_path: Path | None, fmt: str, registers: Path | None,
+            date: str | None) -> None:
     """Convert plain-text transcriptions (files or folders of *.txt) to TEI P5."""
+    if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--date")
     missing = [str(s) for s in sources if not s.exists()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
@@ -53,7 +60,7 @@ def convert(sources: tuple[Path, ...], out_dir: Path, profile: str, encoding: st
         with click.progressbar(length=len(files), label="converting", file=sys.stderr,
                                hidden=len(files) < 20) as bar:
             results = convert_paths(files, out_dir, profile=profile, encoding=encoding,
-                                    force=force, register=register,
+                                    force=force, register=register, today=date,
                                     progress=lambda _p: bar.update(1))
     except TeikitError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -66,10 +73,11 @@ def convert(sources: tuple[Path, ...], out_dir: Path, profile: str, encoding: st
         if diags:
             click.echo(render(diags), err=True)
         done = sum(r.status == "converted" for r in results)
+        same = sum(r.status == "unchanged" for r in results)
         skipped = [r for r in results if r.status == "skipped"]
         failed = [r for r in results if not r.ok]
-        click.echo(f"{done} converted, {len(skipped)} skipped, {len(failed)} failed "
-                   f"-> {out_dir}", err=True)
+        click.echo(f"{done} converted, {same} unchanged, {len(skipped)} skipped, "
+                   f"{len(failed)} failed -> {out_dir}", err=True)
         for r in skipped:
             click.echo(f"skipped (edited by hand): {r.output}", err=True)
     if report_path:
@@ -107,12 +115,4 @@ def text(tei_file: Path, out_file: Path | None) -> None:
         click.echo(result, nl=False)
 
 
-def _add_optional_commands() -> None:
-    try:
-        from teikit.cli_validate import validate
-    except ImportError:
-        return
-    main.add_command(validate)
-
-
-_add_optional_commands()
+main.add_command(validate)

@@ -24,7 +24,8 @@ PLACES = {"above": "above", "over": "above", "below": "below", "under": "below",
           "beneath": "below", "margin": "margin", "top": "top", "bottom": "bottom",
           "across": "across", "left": "margin", "right": "margin", "between": "inline",
           "overleaf": "overleaf", "end": "bottom"}
-NAME_LIKE = re.compile(r"(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w’'.\-]*\.?)(?:\s+(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w’'.\-]*|of|de|von|van|al|bin|ibn|y))*")
+CAP = r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w’'.\-]*"
+NAME_LIKE = re.compile(rf"(?:{CAP}\.?)(?:\s+(?:{CAP}|of|de|von|van|al|bin|ibn|y))*")
 GLOSS_LEAD = re.compile(r"^(?:pseudonym (?:for|of)|i\.\s?e\.|real name|code ?name (?:for|of)|alias"
                         r"|cover name (?:for|of)|=)\s*", re.I)
 TRANSLIT_END = re.compile(r"(?:ii|iy|yi|oi|oy|ei|aya|oye|ogo|ego|ykh|ikh|ami|yami|akh|iki|ki|nie"

@@ -40,7 +40,7 @@ class Conversion:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     report: dict[str, object] = field(default_factory=dict)
     output: str | None = None
-    status: str = "converted"  # converted | skipped | failed
+    status: str = "converted"  # converted | unchanged | skipped | failed
 
     @property
     def ok(self) -> bool:
@@ -186,6 +186,16 @@ def iter_sources(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def _conversion_date(target: Path) -> str | None:
+    """The date a pristine earlier conversion recorded, so an unchanged re-run changes nothing."""
+    if not target.exists() or not is_pristine(target):
+        return None
+    import re
+
+    m = re.search(rb'<change when="(\d{4}-\d{2}-\d{2})" who="#teikit"', target.read_bytes())
+    return m.group(1).decode() if m else None
+
+
 def output_path(src: Path, out_dir: Path) -> Path:
     return out_dir / (src.stem + ".xml")
 
@@ -201,9 +211,17 @@ def convert_paths(paths: Iterable[str | Path], out_dir: str | Path, *,
     reg = register if register is not None else default_register(out)
     results = []
     for src in iter_sources(paths):
-        conv = convert_file(src, profile=prof, register=reg, today=today, encoding=encoding)
-        if conv.tree is not None:
-            target = output_path(src, out)
+        target = output_path(src, out)
+        earlier = _conversion_date(target)
+        conv = convert_file(src, profile=prof, register=reg, today=earlier or today,
+                            encoding=encoding)
+        if conv.tree is not None and earlier and target.read_bytes() == stamp(conv.to_bytes()):
+            conv.status = "unchanged"
+            conv.output = str(target)
+        elif conv.tree is not None:
+            if earlier:
+                conv = convert_file(src, profile=prof, register=reg, today=today,
+                                    encoding=encoding)
             conv.output = str(target)
             if target.exists() and not force and not is_pristine(target):
                 conv.status = "skipped"

@@ -66,7 +66,8 @@ def _parties(s: str, register: Register) -> list[Party]:
         if not part or not m:
             continue
         name, gloss = m.group("name").strip(), (m.group("gloss") or "").strip()
-        entry = (register.lookup(gloss) if gloss else None) or register.lookup(name)
+        entry = ((register.lookup(gloss, "person") if gloss else None)
+                 or register.lookup(name, "person"))
         out.append(Party(name, entry.id if entry else None, gloss))
     return out
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 from lxml import etree
 
@@ -24,7 +23,7 @@ from teikit.templates import canonical, escape
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-Items = list[Union[str, etree._Element]]
+Items = list[str | etree._Element]
 
 HONORIFICS = {"to", "from", "dear", "comrade", "comrades", "cde", "cde.", "mr", "mr.", "mrs",
               "mrs.", "amb", "amb.", "ambassador", "general", "marshal", "generalissimo",
@@ -151,7 +150,7 @@ def _strip_honorifics(run: str, register: Register) -> str:
         if register.lookup(cand) is not None and register.lookup(cand) is register._index.get(
                 cand.casefold()):
             return cand
-    caps = []
+    caps: list[str] = []
     for w in reversed(words):
         if w.isupper() and len(w) > 1 or w == "I":
             caps.insert(0, w)
@@ -339,7 +338,7 @@ def _pop_token(items: Items) -> tuple[str | etree._Element, str] | None:
 def _wrap_name_before(ctx: Context, gloss: str, mark: Mark) -> None:
     """Make the name before a gloss a persName pointing at the person the gloss names."""
     span = ctx._name_span()
-    entry = ctx.register.lookup(gloss)
+    entry = ctx.register.lookup(gloss, "person") or ctx.register.lookup(gloss)
     items = ctx.items
     if span is None:
         return

@@ -52,14 +52,23 @@ class Register:
             self._index.setdefault(norm_name(f), entry)
         self._regex = None
 
-    def lookup(self, name: str) -> Entry | None:
-        """The entry a name (or a gloss like 'pseudonym for Soviet Amb. Shtykov') means."""
+    def lookup(self, name: str, kind: str | None = None) -> Entry | None:
+        """The entry a name (or a phrase like 'pseudonym for Soviet Amb. Shtykov') means.
+
+        An exact name form wins; otherwise the longest name form found inside
+        the phrase, among entries of ``kind`` ("person" or "place") if given.
+        """
         n = norm_name(name)
-        if n in self._index:
-            return self._index[n]
-        hits = [(m.end() - m.start(), m.group()) for m in self.pattern.finditer(name)]
+        exact = self._index.get(n)
+        if exact is not None and kind in (None, exact.kind):
+            return exact
+        hits = []
+        for m in self.pattern.finditer(name):
+            e = self._index.get(norm_name(m.group()))
+            if e is not None and kind in (None, e.kind):
+                hits.append((m.end() - m.start(), m.start(), e.id))
         if hits:
-            return self._index.get(norm_name(max(hits)[1]))
+            return self.entries[max(hits)[2]]
         return None
 
     @property

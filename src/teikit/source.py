@@ -90,10 +90,18 @@ def _auto_decode(data: bytes, path: str, notes: list[Diagnostic]) -> tuple[str, 
         pass
     else:
         if "\x00" in text:
+            guess = _detect(data) if _looks_utf16(data) else None
+            if guess is not None:
+                notes.append(diag("TK005", f"no byte-order mark; read as {guess[0]} by detection",
+                                  path, 1, 1))
+                return guess[1], guess[0]
             raise SourceError(diag("TK003", "file contains NUL bytes: not a text file "
                                    "(pass --encoding if it is UTF-16 without a byte-order mark)",
                                    path, 1, 1))
         return text, "utf-8"
+    if _looks_binary(data):
+        raise SourceError(diag("TK003", "file looks binary (many control bytes), not a text "
+                               "transcription", path, 1, 1))
     guess = _detect(data)
     if guess is None:
         raise SourceError(diag("TK004", "not UTF-8 and no likely encoding found; "
@@ -122,6 +130,14 @@ def _detect(data: bytes) -> tuple[str, str] | None:
         return None
     name = best.encoding.replace("_", "")
     return name, str(best)
+
+
+def _looks_binary(data: bytes) -> bool:
+    if _looks_utf16(data):
+        return False
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(2, len(sample) // 20)
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -26,8 +26,8 @@ from teikit.inline import (
     local,
     set_rendition,
 )
-from teikit.templates import escape
 from teikit.parse import Bracket, Text, Unit
+from teikit.templates import escape
 
 PB_LINE = re.compile(r"^\s*[-–—]\s*(?P<n>\d{1,4})\s*[-–—]\s*$")
 DISTRIBUTION = re.compile(r"^(?:copies\b|copy\s*(?:n[º°o]\.?|№|no\.?)?\s*\d|distribution\b|cc\s*:"
