@@ -39,8 +39,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "TK106": (Severity.INFO, "possible person name not in the edition's register"),
     "TK107": (Severity.WARNING, "date outside the document's period"),
     "TK108": (Severity.WARNING, "[sic] with no preceding word"),
-    "TK109": (Severity.INFO, "catalogue field moved to the header"),
-    "TK110": (Severity.WARNING, "date not understood"),
     "TK111": (Severity.ERROR, "internal conversion failure"),
 }
 

@@ -174,7 +174,12 @@ def _units(doc: Document, lines: list[Line], spans: dict[int, tuple[int, str, st
                         j += 1
                     end = _line_end(doc, j)
                     changed = True
-        units.append(Unit(lines[i:j + 1], _tree(doc.text, start, end, spans), start, end))
+        deep: list[int] = []
+        units.append(Unit(lines[i:j + 1], _tree(doc.text, start, end, spans, 0, deep), start, end))
+        if deep:
+            line, col = doc.position(deep[0])
+            doc.diagnostics.append(diag("TK101", f"brackets nested more than {MAX_DEPTH} deep; "
+                                        "the innermost are kept as plain text", doc.path, line, col))
         i = j + 1
     return units
 
@@ -184,7 +189,15 @@ def _line_end(doc: Document, i: int) -> int:
     return nxt
 
 
-def _tree(text: str, start: int, end: int, spans: dict[int, tuple[int, str, str]]) -> list[Node]:
+MAX_DEPTH = 32
+
+
+def _tree(text: str, start: int, end: int, spans: dict[int, tuple[int, str, str]],
+          depth: int = 0, too_deep: list[int] | None = None) -> list[Node]:
+    if depth > MAX_DEPTH:  # no editor nests marks this deep: keep the rest as text
+        if too_deep is not None:
+            too_deep.append(start)
+        return [Text(text[start:end], start)] if end > start else []
     nodes: list[Node] = []
     pos = start
     opens = sorted(o for o in spans if start <= o < end)
@@ -196,7 +209,7 @@ def _tree(text: str, start: int, end: int, spans: dict[int, tuple[int, str, str]
         if o > pos:
             nodes.append(Text(text[pos:o], pos))
         b = Bracket(o, e, op, cl)
-        b.children = _tree(text, b.inner_start, b.inner_end, spans)
+        b.children = _tree(text, b.inner_start, b.inner_end, spans, depth + 1, too_deep)
         nodes.append(b)
         pos = e
         k += 1
