@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from teikit import __version__
+from teikit.cli_validate import validate
 from teikit.convert import convert_paths, default_register, iter_sources
 from teikit.diagnostics import Severity, render
 from teikit.errors import TeikitError
-from teikit.cli_validate import validate
 from teikit.totext import tei_to_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from teikit.dates import parse_date
 from teikit.diagnostics import Diagnostic, Severity, diag
 from teikit.errors import SourceError
-from teikit.frame import split_frame
-from teikit.header import build_header
+from teikit.frame import ARTEFACT, Line, split_frame
+from teikit.header import add_char_decl, build_header
 from teikit.inline import XML_LANG, Context, DocState, E, local
 from teikit.parse import parse_document
 from teikit.registers import Register, load_register
@@ -68,6 +70,12 @@ def convert_source(src: Source, *, profile: Profile | None = None,
     framed = split_frame(src)
     cat = framed.catalogue
     doc = parse_document(framed.lines, src.path)
+    if not cat.date:  # a transcription without catalogue data: its first full date
+        first = next((d for ln in framed.lines[:15] if (d := parse_date(ln.text))), None)
+        if first is not None:
+            cat.date, cat.date_text = first.iso[:10], first.text
+    if not cat.title:
+        cat.title = _fallback_title(framed.lines)
     year = int(cat.date[:4]) if cat.date else None
     state = DocState(src.path, year)
     ctx = Context(doc, profile, register, state)
@@ -85,6 +93,7 @@ def convert_source(src: Source, *, profile: Profile | None = None,
                           source_name=Path(src.path).name, encoding=src.encoding, today=today,
                           dropped=len(framed.dropped))
     tei = E("TEI", {XML_LANG: "en"}, header, E("text", {}, body))
+    add_char_decl(tei)
     tree = etree.ElementTree(tei)
     diags = [*src.diagnostics, *framed.diagnostics, *doc.diagnostics, *state.diagnostics]
     for name, (line, col) in state.candidates.items():
@@ -115,6 +124,16 @@ def convert_source(src: Source, *, profile: Profile | None = None,
         "round_trip": back == expected,
     }
     return Conversion(src.path, tree, diags, report)
+
+
+def _fallback_title(lines: list[Line]) -> str:
+    """A document that came without a title is named by its first line of words."""
+    for ln in lines[:20]:
+        bare = re.sub(r"\[[^\]]*\]?", " ", ln.text)
+        if len(bare.split()) >= 2:
+            text = " ".join(ARTEFACT.sub("", ln.text).split())
+            return text if len(text) <= 100 else text[:99].rsplit(" ", 1)[0] + "…"
+    return ""
 
 
 def _ensure_content(div: etree._Element) -> None:
@@ -190,8 +209,6 @@ def _conversion_date(target: Path) -> str | None:
     """The date a pristine earlier conversion recorded, so an unchanged re-run changes nothing."""
     if not target.exists() or not is_pristine(target):
         return None
-    import re
-
     m = re.search(rb'<change when="(\d{4}-\d{2}-\d{2})" who="#teikit"', target.read_bytes())
     return m.group(1).decode() if m else None
 

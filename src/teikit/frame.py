@@ -37,8 +37,15 @@ TAIL_LABELS = {
     "associated people and organizations", "associated places", "associated topics",
     "related documents", "document information", "source", "original archive", "rights",
     "original uploaded date", "record id", "original language", "language",
-    "translated by", "funded by", "subjects discussed", "keywords", "collection",
+    "translated by", "funded by", "subjects discussed", "keywords", "collection", "summary",
+    "description", "type", "date", "title", "citation information", "more information",
 }
+TAIL_LINE = re.compile(r"^(?:translated|translation) by\b|^original language\s*:|^source\s*:\s*\S",
+                       re.I)
+LANGUAGES = {"russian": "ru", "chinese": "zh", "korean": "ko", "english": "en", "german": "de",
+             "french": "fr", "polish": "pl", "czech": "cs", "hungarian": "hu", "romanian": "ro",
+             "bulgarian": "bg", "mongolian": "mn", "vietnamese": "vi", "japanese": "ja",
+             "spanish": "es", "italian": "it", "serbian": "sr", "albanian": "sq", "ukrainian": "uk"}
 FRAME_PATTERNS = [re.compile(p, re.I) for p in (
     r"^\[image:[^\]]*\]$",
     r"^icon for type\b",
@@ -336,7 +343,7 @@ def _tail(lines: list[Line], start: int, cat: Catalogue, dropped: list[Line]) ->
     end = None
     for i in range(start, len(lines)):
         s = lines[i].stripped
-        if is_tail_label(s) or SOURCE_LINE.match(s):
+        if is_tail_label(s) or SOURCE_LINE.match(s) or TAIL_LINE.match(s):
             end = i
             break
     if end is None:
@@ -371,6 +378,12 @@ def _read_tail(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> None:
         if m := SOURCE_LINE.match(s):
             _read_source_line(m.group("text"), cat)
             continue
+        if t := TRANSLATOR.match(s):
+            cat.translator = t.group("name").strip()
+            continue
+        if lang := re.match(r"^original language\s*:\s*(.+)$", s, re.I):
+            cat.language = lang.group(1).strip()
+            continue
         clean = ARTEFACT.sub("", s)
         if clean != s:
             dropped.append(ln)
@@ -380,12 +393,15 @@ def _read_tail(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> None:
             cat.related.append(s.strip(" |"))
         elif label in ("document information", "source", "original archive") or ARCHIVE_REF.search(s):
             if ARCHIVE_REF.search(s) or label == "original archive":
-                cat.archive_refs.append(s)
+                if not any(s.rstrip(".") in r for r in cat.archive_refs):
+                    cat.archive_refs.append(s)
             else:
                 dropped.append(ln)
+        elif label in ("summary", "description") and len(s.split()) >= 5:
+            cat.summary.append(s)
         elif label in ("translated by",):
             cat.translator = s
-        elif label in ("original language", "language"):
+        elif label in ("original language", "language") and s.lower() in LANGUAGES:
             cat.language = s
         elif m2 := FUNDER.match(s):
             cat.funder = m2.group(1)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from teikit import __version__
-from teikit.frame import Catalogue, repository_of
-from teikit.inline import XML_LANG, DocState, E, local
+from teikit.frame import LANGUAGES, Catalogue, repository_of
+from teikit.inline import XML_LANG, DocState, E, append_items, local
 from teikit.registers import Register
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -43,8 +43,9 @@ def parse_parties(titles: list[str], register: Register) -> Parties:
     cleaned = [re.sub(r"\s*\((?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})\)", "", t)
                for t in titles]
     for t in cleaned:
-        m = re.search(r"\bfrom\s+(?P<s>.+?)\s+to\s+(?P<a>.+?)(?:,\s*(?:transmitting|regarding|"
-                      r"concerning|on|about|\d)|,?\s*\d{1,2} \w+ \d{4}|$)", t)
+        m = re.search(r"\bfrom\s+(?P<s>.+?)\s+to\s+(?P<a>.+?)(?:,?\s+(?:transmitting|regarding|"
+                      r"concerning|on|about|re:|with|in reply|in response|relaying|informing"
+                      r"|requesting|asking)\b|,\s*\d|,?\s*\d{1,2} \w+ \d{4}|$)", t)
         if not m:
             m = re.search(r"(?:No\.?|Nº|N°|№)\s*[\w/.-]+,?\s+(?P<s>[^,]+?)\s+to\s+(?P<a>[^,]+?)"
                           r"(?:,|$)", t)
@@ -81,7 +82,7 @@ def build_header(cat: Catalogue, state: DocState, body: etree._Element, register
                  *, profile: str, source_name: str, encoding: str, today: str,
                  dropped: int) -> etree._Element:
     """The whole teiHeader for one converted document."""
-    title = cat.title or _first_line(body) or source_name
+    title = cat.title or source_name
     parties = parse_parties(cat.titles or [title], register)
     h = E("teiHeader")
     fd = E("fileDesc")
@@ -110,11 +111,6 @@ def build_header(cat: Catalogue, state: DocState, body: etree._Element, register
                f"Converted from {source_name} ({encoding}) by teikit {__version__}, profile "
                f"{profile}; {dropped} line(s) of page frame left out.")))
     return h
-
-
-def _first_line(body: etree._Element) -> str:
-    text = " ".join("".join(body.itertext()).split())
-    return text[:80]
 
 
 def _source_desc(cat: Catalogue, source_name: str, encoding: str,
@@ -179,17 +175,27 @@ def _encoding_desc(state: DocState, profile: str) -> etree._Element:
         for template, rid in state.renditions.items():
             td.append(E("rendition", {XML_ID: rid, "scheme": "free"}, template))
         ed.append(td)
-    if state.chars:
-        cd = E("charDecl")
-        for code in sorted(state.chars):
-            cd.append(E("char", {XML_ID: f"U{code:04X}"},
-                        E("desc", {}, f"U+{code:04X}: a character of the source that XML "
-                                      "cannot carry, kept as a reference.")))
-        ed.append(cd)
     ed.append(E("appInfo", {}, E("application", {XML_ID: "teikit", "ident": "teikit",
                                                   "version": __version__},
                                    E("label", {}, "teikit"))))
     return ed
+
+
+def add_char_decl(tei: etree._Element) -> None:
+    """Declare every character kept as a <g> reference (derived from the finished tree)."""
+    codes = sorted({g.get("ref", "")[2:] for g in tei.iter(f"{{{TEI_NS}}}g")
+                    if re.fullmatch(r"#U[0-9A-F]{4,6}", g.get("ref", ""))})
+    if not codes:
+        return
+    ed = tei.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}encodingDesc")
+    assert ed is not None
+    cd = E("charDecl")
+    for code in codes:
+        cd.append(E("char", {XML_ID: f"U{code}"},
+                    E("desc", {}, f"U+{code}: a character of the source that XML cannot "
+                                  "carry, kept as a reference.")))
+    app = ed.find(f"{{{TEI_NS}}}appInfo")
+    ed.insert(ed.index(app) if app is not None else len(ed), cd)
 
 
 def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties: Parties,
@@ -213,15 +219,24 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
     rplace = _place_in(body, r"^\s*to\b")
     if rplace is not None:
         recv.append(rplace)
-    if len(sent):
+    if parties.senders and parties.addressees:
         cd.append(sent)
-    if len(recv):
         cd.append(recv)
-    if len(cd):
         pd.append(cd)
-    pd.append(E("langUsage", {}, E("language", {"ident": "en"}, "English (translation)"),
-                E("language", {"ident": "ru"}, "Russian (language of the original)")
-                if cat.language == "" else E("language", {"ident": "und"}, cat.language)))
+    elif when or parties.senders or parties.addressees:
+        # correspondence needs both parties; what is known goes to creation
+        creation = E("creation")
+        for p in parties.senders + parties.addressees:
+            append_items(creation, [_pers(p), " "])
+        if when:
+            creation.append(E("date", {"when": when}, when_text))
+        pd.append(creation)
+    original = cat.language or "Russian"
+    code = LANGUAGES.get(original.lower(), "und")
+    langs = [E("language", {"ident": "en"}, "English (translation)")]
+    if code != "en":
+        langs.append(E("language", {"ident": code}, f"{original} (language of the original)"))
+    pd.append(E("langUsage", {}, *langs))
     if not state.hands_placed and state.hands:
         pd.append(E("handNotes", {}, *_hand_notes(state)))
     return pd

@@ -40,7 +40,11 @@ CANDIDATE = re.compile(r"\b(?:Cde\.|cde\.|Comrade|comrade|Colonel|General|Marsha
                        r"|(?P<caps>\b[A-Z][A-Z’\-]{3,}(?:\s+[A-Z][A-Z’\-]{1,})*\b)")
 NOT_NAMES = {"CIPHERED", "TELEGRAM", "CABLE", "MINISTRY", "FOREIGN", "AFFAIRS", "DEAR", "DPRK",
              "USSR", "TOP", "SECRET", "URGENT", "COPY", "COPIES", "FOR", "FROM", "THE", "AND",
-             "HTML", "PDF", "KPA", "VOTED", "GSSA", "APRF", "TASS", "UN", "USA", "STAFF"}
+             "HTML", "PDF", "KPA", "VOTED", "GSSA", "APRF", "TASS", "UN", "USA", "STAFF",
+             "MEMORANDUM", "CONVERSATION", "RECORD", "MINUTES", "NOTE", "SUBJECT", "PRESENT",
+             "STRICTLY", "CONFIDENTIAL", "PERSONAL", "PROTOCOL", "REPORT", "LETTER", "DRAFT",
+             "RESOLUTION", "DECISION", "DIRECTIVE", "EXCERPT", "OF", "TO", "IN", "ON", "BY",
+             "CC", "VKP", "CPSU", "CCP", "KWP", "PRC", "ROK", "US", "SSR", "RSFSR", "MFA"}
 
 
 @dataclass
@@ -51,7 +55,6 @@ class DocState:
     year: int | None
     renditions: dict[str, str] = field(default_factory=dict)
     hands: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    chars: set[int] = field(default_factory=set)
     doubts: list[dict[str, object]] = field(default_factory=list)
     marks: dict[str, int] = field(default_factory=dict)
     rules_used: set[str] = field(default_factory=set)
@@ -63,15 +66,30 @@ class DocState:
 def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Element) -> etree._Element:
     el = etree.Element(f"{{{TEI_NS}}}{tag}", nsmap={None: TEI_NS} if tag == "TEI" else None)
     for k, v in (attrs or {}).items():
-        el.set(k, v)
+        el.set(k, XML_FORBIDDEN.sub("\ufffd", v))
     append_items(el, list(items))
     return el
 
 
+def g_ref(code: int) -> etree._Element:
+    """A character XML cannot carry, as a reference to its charDecl entry."""
+    return E("g", {"ref": f"#U{code:04X}"})
+
+
 def append_items(el: etree._Element, items: Items) -> etree._Element:
+    """Append strings and elements in order; characters XML forbids become <g> references."""
     for it in items:
         if isinstance(it, str):
             if not it:
+                continue
+            if XML_FORBIDDEN.search(it):
+                parts: Items = []
+                pos = 0
+                for m in XML_FORBIDDEN.finditer(it):
+                    parts += [it[pos:m.start()], g_ref(ord(m.group()))]
+                    pos = m.end()
+                parts.append(it[pos:])
+                append_items(el, parts)
                 continue
             if len(el):
                 el[-1].tail = (el[-1].tail or "") + it
@@ -404,9 +422,7 @@ def text_items(s: str, start: int, ctx: Context, mode: str) -> Items:
             items.append(s[pos:a])
         frag = s[a:b]
         if kind == "g":
-            code = int(val)  # type: ignore[call-overload]
-            ctx.state.chars.add(code)
-            items.append(E("g", {"ref": f"#U{code:04X}"}))
+            items.append(g_ref(int(val)))  # type: ignore[call-overload]
         elif kind == "gap":
             el = E("gap", {"reason": "omitted"})
             set_rendition(el, escape(frag), ctx)

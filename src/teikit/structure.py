@@ -36,6 +36,7 @@ DISTRIBUTION_MORE = re.compile(r"^(?:\d+\s*[.)]?\s*[–—-]|copy\s*(?:n[º°o]\
 REGISTRY = re.compile(r"^(?:no\.|nº|n°|№|ref\.?|reg\.?\s*no\.?)\s*[\w/.\-]+\.?$", re.I)
 TYPIST = re.compile(r"^(?:typed|typist|printed\s+by|deciphered|decoded|ciphered\s+by|encoded"
                     r"|decrypted)\b", re.I)
+RECORDER = re.compile(r"^(?:recorded|written down|compiled|taken down|noted)\s+by\b", re.I)
 DISPATCH = re.compile(r"^(?:sent|dispatched|transmitted|forwarded)\s+by\b", re.I)
 ATTACHMENT = re.compile(r"^(?:attachment|enclosure|appendix|enclosed)\b", re.I)
 CERTIFICATION = re.compile(r"^(?:correct|true copy|certified|verified|copy correct)\s*[:.]", re.I)
@@ -85,6 +86,8 @@ def classify(u: Unit, text: str, year: int | None) -> str:
         return "typist"
     if DISPATCH.match(bare):
         return "dispatch"
+    if RECORDER.match(bare):
+        return "recorder"
     if ATTACHMENT.match(bare) and len(words) <= 8:
         return "attachment"
     if CERTIFICATION.match(bare):
@@ -166,7 +169,7 @@ def build_text(units: list[Unit], ctx: Context, nested: bool = False) -> list[et
             out.append(_floating(cls[i:j], ctx))
             i = j
             continue
-        elif k in ("distribution", "registry", "typist", "dispatch", "attachment", "certification"):
+        elif k in NOTE_TYPES:
             i = _note(out, cls, i, ctx)
             continue
         elif (k in ("valediction", "signature", "signed") and _has_content(out)) or (
@@ -303,7 +306,8 @@ def _split_valediction(closer: etree._Element, items: Items, c: Classified) -> N
 
 
 NOTE_TYPES = {"distribution": "distribution", "registry": "registry", "typist": "typist",
-              "dispatch": "dispatch", "attachment": "attachment", "certification": "certification"}
+              "dispatch": "dispatch", "attachment": "attachment", "certification": "certification",
+              "recorder": "recorder"}
 
 
 def _note(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context) -> int:
