@@ -32,6 +32,8 @@ _PATTERNS = [
     # 1950-07-08
     re.compile(r"(?<![\d-])(?P<y>1[6-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])"),
 ]
+_DIGIT = re.compile(r"\d")
+_MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", re.I)
 DATE_ALONE = re.compile(
     r"^(?:(?:[0-3]?\d\s+" + MON + r",?\s+\d{4})|(?:" + MON.replace("mon", "mon2")
     + r"\s+[0-3]?\d,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$", re.I)
@@ -93,7 +95,12 @@ def find_dates(s: str, context_year: int | None = None, yearless: bool = False) 
     ``yearless`` is set and a context year is known: then it is inferred.
     """
     found: list[DateMatch] = []
-    for pat in _PATTERNS:
+    if not _DIGIT.search(s):
+        return found
+    month = _MONTH_WORD.search(s) is not None
+    for k, pat in enumerate(_PATTERNS):
+        if (k < 2 and not month) or (k == 2 and "." not in s) or (k == 3 and "-" not in s):
+            continue
         for m in pat.finditer(s):
             if m.groupdict().get("y") is None and not (yearless and context_year):
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from teikit.dates import DATE_ALONE, parse_date
 from teikit.diagnostics import Diagnostic, diag
@@ -98,7 +99,7 @@ class Line:
     offset: int
     text: str
 
-    @property
+    @cached_property
     def stripped(self) -> str:
         return self.text.strip()
 
@@ -151,7 +152,7 @@ def split_lines(text: str) -> list[Line]:
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip().casefold()
+    return " ".join(s.split()).casefold()
 
 
 def is_frame(s: str) -> bool:

@@ -66,7 +66,7 @@ class DocState:
 def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Element) -> etree._Element:
     el = etree.Element(f"{{{TEI_NS}}}{tag}", nsmap={None: TEI_NS} if tag == "TEI" else None)
     for k, v in (attrs or {}).items():
-        el.set(k, XML_FORBIDDEN.sub("\ufffd", v))
+        el.set(k, XML_FORBIDDEN.sub("\ufffd", v) if XML_FORBIDDEN.search(v) else v)
     append_items(el, list(items))
     return el
 

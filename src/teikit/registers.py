@@ -30,27 +30,39 @@ class Entry:
     forms: list[str] = field(default_factory=list)
 
 
+_NAME_PUNCT = str.maketrans(dict.fromkeys("-‐‑–.’'", " "))
+
+
 def norm_name(s: str) -> str:
-    """Compare names ignoring case, hyphens, dots and spacing."""
-    s = re.sub(r"[-‐‑–.’']", " ", s)
-    return re.sub(r"\s+", " ", s).strip().casefold()
+    """Compare names ignoring case, hyphens, dots, apostrophes and spacing."""
+    return " ".join(s.translate(_NAME_PUNCT).split()).casefold()
+
+
+WORD = re.compile(r"[^\W_]+")
 
 
 class Register:
-    """Persons and places with a fast lookup of every name form."""
+    """Persons and places with a fast lookup of every name form.
+
+    Name forms are found word by word: the text is cut into words once and
+    runs of up to ``_longest`` words are looked up in a dictionary of
+    normalised forms, longest first. A regular expression alternating over
+    every form would try each form at each position.
+    """
 
     def __init__(self, entries: list[Entry] | None = None) -> None:
         self.entries: dict[str, Entry] = {}
         self._index: dict[str, Entry] = {}
-        self._regex: re.Pattern[str] | None = None
+        self._longest = 1
         for e in entries or []:
             self.add(e)
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
         for f in [entry.main, *entry.forms]:
-            self._index.setdefault(norm_name(f), entry)
-        self._regex = None
+            key = norm_name(f)
+            self._index.setdefault(key, entry)
+            self._longest = max(self._longest, len(key.split()))
 
     def lookup(self, name: str, kind: str | None = None) -> Entry | None:
         """The entry a name (or a phrase like 'pseudonym for Soviet Amb. Shtykov') means.
@@ -62,44 +74,37 @@ class Register:
         exact = self._index.get(n)
         if exact is not None and kind in (None, exact.kind):
             return exact
-        hits = []
-        for m in self.pattern.finditer(name):
-            e = self._index.get(norm_name(m.group()))
-            if e is not None and kind in (None, e.kind):
-                hits.append((m.end() - m.start(), m.start(), e.id))
+        hits = [(b - a, -a, e.id) for a, b, e in self._scan(name, capital=False)
+                if kind in (None, e.kind)]
         if hits:
             return self.entries[max(hits)[2]]
         return None
 
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        """One regular expression over every name form, longest first."""
-        if self._regex is None:
-            forms = sorted({f for e in self.entries.values() for f in [e.main, *e.forms]},
-                           key=len, reverse=True)
-            alts = [_form_regex(f) for f in forms if len(f) >= 3]
-            body = "|".join(alts) if alts else r"(?!x)x"
-            self._regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
-        return self._regex
-
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
-        """Mentions of known names in ``text`` as (start, end, entry)."""
+        """Mentions of known names in ``text`` as (start, end, entry); a name starts with a capital."""
+        return self._scan(text, capital=True)
+
+    def _scan(self, text: str, capital: bool) -> list[tuple[int, int, Entry]]:
+        if not self._index:
+            return []
+        words = [(m.start(), m.end()) for m in WORD.finditer(text)]
         out = []
-        for m in self.pattern.finditer(text):
-            e = self._index.get(norm_name(m.group()))
-            if e is not None and _case_ok(m.group()):
-                out.append((m.start(), m.end(), e))
+        i, n = 0, len(words)
+        while i < n:
+            hit = None
+            if not capital or text[words[i][0]].isupper():
+                for k in range(min(self._longest, n - i), 0, -1):
+                    a, b = words[i][0], words[i + k - 1][1]
+                    e = self._index.get(norm_name(text[a:b]))
+                    if e is not None and b - a >= 3:
+                        hit = (a, b, e, k)
+                        break
+            if hit:
+                out.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
         return out
-
-
-def _form_regex(form: str) -> str:
-    parts = [re.escape(p) for p in re.split(r"[\s\-‐‑]+", form) if p]
-    return r"[\s\-‐‑]+".join(parts)
-
-
-def _case_ok(s: str) -> bool:
-    """A name in running text starts with a capital letter."""
-    return s[:1].isupper()
 
 
 def load_register(*paths: Path) -> Register:

@@ -58,12 +58,16 @@ class Classified:
     raw: str
 
 
+INNERMOST = re.compile(r"\[[^\[\]]*\]")
+
+
 def _bare(raw: str) -> str:
     """The unit's words outside brackets."""
-    prev = None
-    while prev != raw:
-        prev, raw = raw, re.sub(r"\[[^\[\]]*\]", " ", raw)
-    return re.sub(r"\s+", " ", raw).strip()
+    if "[" in raw:
+        prev = None
+        while prev != raw:
+            prev, raw = raw, INNERMOST.sub(" ", raw)
+    return " ".join(raw.split())
 
 
 def _marks_only(u: Unit, text: str) -> bool:
@@ -96,8 +100,8 @@ def classify(u: Unit, text: str, year: int | None) -> str:
         return "valediction"
     if re.search(r"\[(?:illegible )?signature\]\s*$", raw, re.I) and len(words) <= 25:
         return "signed"
-    dates = find_dates(bare, year, yearless=True)
-    if dates and len(words) <= 25:
+    dates = find_dates(bare, year, yearless=True) if len(words) <= 25 else []
+    if dates:
         outside = bare
         for d in dates:
             outside = outside.replace(d.text, " ")
