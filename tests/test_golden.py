@@ -73,3 +73,18 @@ def test_every_output_is_valid_tei_all(tei_all, register) -> None:
         if not tei_all.validate(conv.tree):
             bad[path.name] = str(tei_all.error_log.last_error)
     assert not bad
+
+
+def test_every_output_passes_the_edition_schema_and_rules(tmp_path: Path, register) -> None:
+    """What convert writes must pass `teikit validate` (schema/teikit.xsd + rules)."""
+    import shutil
+
+    from teikit.validate import validate_paths
+
+    for reg in ("persons.xml", "places.xml"):
+        shutil.copy(FIXTURES / "registers" / reg, tmp_path / reg)
+    for path in CASES + SEEDS:
+        _src, conv = _convert(path, register)
+        (tmp_path / (path.stem + ".xml")).write_bytes(conv.to_bytes())
+    result = validate_paths([tmp_path], jobs=1)
+    assert [str(d) for d in result.errors] == []

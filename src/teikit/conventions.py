@@ -20,7 +20,7 @@ NUMBER_WORDS = {
 }
 NUM = r"(?P<n>\d+|" + "|".join(NUMBER_WORDS) + ")"
 UNCOUNTED = r"(?P<extent>several|some|a few|few|many|numerous|multiple)"
-PLACES = {"above": "above", "over": "above", "below": "below", "under": "below",
+PLACES = {"upper": "top", "lower": "bottom", "above": "above", "over": "above", "below": "below", "under": "below",
           "beneath": "below", "margin": "margin", "top": "top", "bottom": "bottom",
           "across": "across", "left": "margin", "right": "margin", "between": "inline",
           "overleaf": "overleaf", "end": "bottom"}
@@ -68,14 +68,17 @@ def gap_omitted(m: re.Match[str], ctx: Context) -> Mark:
     return Mark("empty", "gap", {"reason": "omitted"})
 
 
-@register_rule("gap-illegible", r"\s*(?:illegible(?: word)?|word illegible|one word illegible)\s*")
+ILLEGIBLE = r"(?:illegible|unreadable|indecipherable|undecipherable)"
+
+
+@register_rule("gap-illegible", rf"\s*(?:{ILLEGIBLE}(?: word)?|word {ILLEGIBLE}|one word {ILLEGIBLE})\s*")
 def gap_illegible(m: re.Match[str], ctx: Context) -> Mark:
     """``[illegible]``: one unreadable word."""
     return Mark("empty", "gap", {"reason": "illegible", "unit": "word", "quantity": "1"})
 
 
 @register_rule("gap-illegible-counted",
-               rf"\s*{NUM}\s+(?:illegible\s+words?|words?\s+illegible)\s*")
+               rf"\s*{NUM}\s+(?:{ILLEGIBLE}\s+words?|words?\s+{ILLEGIBLE})\s*")
 def gap_illegible_counted(m: re.Match[str], ctx: Context) -> Mark:
     """``[2 words illegible]``, ``[three illegible words]``."""
     return Mark("empty", "gap", {"reason": "illegible", "unit": "word",
@@ -83,7 +86,7 @@ def gap_illegible_counted(m: re.Match[str], ctx: Context) -> Mark:
 
 
 @register_rule("gap-illegible-uncounted",
-               rf"\s*{UNCOUNTED}\s+(?:illegible\s+words|words\s+illegible)\s*")
+               rf"\s*{UNCOUNTED}\s+(?:{ILLEGIBLE}\s+words|words\s+{ILLEGIBLE})\s*")
 def gap_illegible_uncounted(m: re.Match[str], ctx: Context) -> Mark:
     """``[several illegible words]``: unreadable, not counted."""
     return Mark("empty", "gap", {"reason": "illegible", "unit": "word",
@@ -91,7 +94,7 @@ def gap_illegible_uncounted(m: re.Match[str], ctx: Context) -> Mark:
 
 
 @register_rule("gap-illegible-unit",
-               r"\s*illegible\s+(?P<unit>signature|initials?|line|lines|passage|letters?|date"
+               rf"\s*{ILLEGIBLE}\s+(?P<unit>signature|initials?|line|lines|passage|letters?|date"
                r"|number|name)\s*")
 def gap_illegible_unit(m: re.Match[str], ctx: Context) -> Mark:
     """``[illegible signature]``: an unreadable signature (or line, passage...)."""
@@ -171,11 +174,12 @@ def page_break(m: re.Match[str], ctx: Context) -> Mark:
     return Mark("empty", "pb", {"n": m.group("n")})
 
 
-@register_rule("note", r"\s*(?P<who>translator|editor|translators|editors)['’]?s?['’]?\s+note\s*:"
+@register_rule("note", r"\s*(?P<who>translator|editor|translators|editors|trans\.?|tr\.|ed\.?)['’]?s?['’]?"
+               r"\s+note\s*:"
                r"\s*(?P<body>.*?)\s*")
 def note(m: re.Match[str], ctx: Context) -> Mark:
     """``[Translator's note: TEXT]``, ``[Editor's note: TEXT]``."""
-    kind = "translator" if m.group("who").lower().startswith("translator") else "editorial"
+    kind = "translator" if m.group("who").lower().startswith("tr") else "editorial"
     return Mark("element", "note", {"type": kind}, body=m.span("body"))
 
 
