@@ -20,7 +20,8 @@ NUMBER_WORDS = {
 }
 NUM = r"(?P<n>\d+|" + "|".join(NUMBER_WORDS) + ")"
 UNCOUNTED = r"(?P<extent>several|some|a few|few|many|numerous|multiple)"
-PLACES = {"upper": "top", "lower": "bottom", "above": "above", "over": "above", "below": "below", "under": "below",
+PLACES = {"upper": "top", "lower": "bottom",
+          "above": "above", "over": "above", "below": "below", "under": "below",
           "beneath": "below", "margin": "margin", "top": "top", "bottom": "bottom",
           "across": "across", "left": "margin", "right": "margin", "between": "inline",
           "overleaf": "overleaf", "end": "bottom"}

@@ -155,13 +155,16 @@ def _ensure_content(div: etree._Element) -> None:
             div.remove(ch)
             ab = E("ab", {"type": local(ch)})
             ab.text = ch.text
-            for part in list(ch):
+            for part in list(ch):  # each part was a line of its own
+                if len(ab) or (ab.text or "").strip():
+                    ab.append(E("lb"))
                 if local(part) in ("signed", "salute", "dateline", "seg"):
-                    if len(ab) or (ab.text or "").strip():
-                        ab.append(E("lb"))
                     _move_content(part, ab)
                 else:
+                    tail, part.tail = part.tail, None
                     ab.append(part)
+                    if tail:
+                        ab[-1].tail = tail
             div.insert(idx, ab)
 
 

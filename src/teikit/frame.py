@@ -91,6 +91,11 @@ REPOSITORIES = {
 }
 
 
+#: What counts as blank in a line. Python's str.strip() also strips the controls
+#: U+001C-U+001F, U+000B and U+000C, which are characters of the source here.
+SPACES = " \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+
 @dataclass
 class Line:
     """One line of the source: 1-based number, offset of its first character."""
@@ -101,7 +106,7 @@ class Line:
 
     @cached_property
     def stripped(self) -> str:
-        return self.text.strip()
+        return self.text.strip(SPACES)
 
 
 @dataclass

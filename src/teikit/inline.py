@@ -223,6 +223,9 @@ def _bracket(b: Bracket, nodes: list[Node], i: int, ctx: Context, mode: str) -> 
         _literal(b, ctx, mode)
         return i
     rule, mark = found
+    if not _reading_holds(b, mark, doc.text):
+        _literal(b, ctx, mode)
+        return i
     ctx.state.rules_used.add(rule.name)
     line, col = doc.position(b.start)
     if mark.shape == "drop":
@@ -250,6 +253,10 @@ def _bracket(b: Bracket, nodes: list[Node], i: int, ctx: Context, mode: str) -> 
             _literal(b, ctx, mode)
             return i
         token, sep = got
+        if XML_FORBIDDEN.search(sep):
+            items.extend([token, sep])
+            _literal(b, ctx, mode)
+            return i
         if mark.shape == "sic":
             el = E("sic", {}, token)
             template = "{0}" + escape(sep + raw)
@@ -271,7 +278,7 @@ def _bracket(b: Bracket, nodes: list[Node], i: int, ctx: Context, mode: str) -> 
         rest, consumed = _rest_of_line(nodes, i + 1, doc.text)
         lead = ""
         if rest and isinstance(rest[0], Text):
-            stripped = rest[0].text.lstrip()
+            stripped = rest[0].text.lstrip(" \t")
             lead = rest[0].text[: len(rest[0].text) - len(stripped)]
             rest[0] = Text(stripped, rest[0].start + len(lead))
         el = E(mark.tag, mark.attrs, *build_inline(rest, ctx, mode))
@@ -295,6 +302,23 @@ def _bracket(b: Bracket, nodes: list[Node], i: int, ctx: Context, mode: str) -> 
 
 
 FALLBACK_RULES = {"name-or-supplied", "supplied-plain"}
+#: An unclosed bracket's label is in its first few words: look no further.
+UNCLOSED_LABEL_WORDS = 6
+
+
+def _reading_holds(b: Bracket, mark: Mark, text: str) -> bool:
+    """A rule's reading is kept only if it cuts no nested bracket in two and
+    its own spelling (outside the content) has no character XML cannot carry."""
+    if mark.body is not None:
+        s, e = b.inner_start + mark.body[0], b.inner_start + mark.body[1]
+        for ch in b.children:
+            if isinstance(ch, Bracket) and (ch.start < s < ch.end or ch.start < e < ch.end
+                                            or (ch.end <= s or ch.start >= e)):
+                return False
+        outside = text[b.start:s] + text[e:b.end]
+    else:
+        outside = text[b.start:b.end]
+    return not XML_FORBIDDEN.search(outside)
 
 
 def _reread_unclosed(b: Bracket, nodes: list[Node], i: int,
@@ -305,8 +329,11 @@ def _reread_unclosed(b: Bracket, nodes: list[Node], i: int,
     read as closing after them; otherwise the ``[`` is kept as plain text.
     """
     text = ctx.doc.text
-    for m in re.finditer(r"\S(?=\s|$)", text[b.inner_start:b.inner_end]):
+    ends = re.finditer(r"\S(?=\s|$)", text[b.inner_start:b.inner_end])
+    for _k, m in zip(range(UNCLOSED_LABEL_WORDS), ends, strict=False):
         end = b.inner_start + m.end()
+        if any(isinstance(ch, Bracket) and ch.start < end < ch.end for ch in b.children):
+            continue  # the mark would cut a nested bracket in two
         found = ctx.profile.match(text[b.inner_start:end], ctx)
         if found is not None and found[0].name not in FALLBACK_RULES:
             head = Bracket(b.start, end, b.open, "",
@@ -336,7 +363,12 @@ def set_rendition(el: etree._Element, template: str, ctx: Context) -> None:
     el.set("rendition", "#" + table[template])
 
 
+#: Elements that can be the word a [sic] is about (never another mark).
+TOKEN_ELEMENTS = {"persName", "placeName", "date", "foreign", "g"}
+
+
 def _pop_token(items: Items) -> tuple[str | etree._Element, str] | None:
+    """Take the word (or name, date) just before a mark off the items."""
     if not items:
         return None
     last = items[-1]
@@ -345,9 +377,11 @@ def _pop_token(items: Items) -> tuple[str | etree._Element, str] | None:
         if m and m.group("tok"):
             items[-1] = last[: m.start()]
             return m.group("tok"), m.group("ws")
-        if len(items) > 1 and not isinstance(items[-2], str):
+        if len(items) > 1 and not isinstance(items[-2], str) and local(items[-2]) in TOKEN_ELEMENTS:
             items.pop()
             return items.pop(), last
+        return None
+    if local(last) not in TOKEN_ELEMENTS:
         return None
     items.pop()
     return last, ""

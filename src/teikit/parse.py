@@ -117,7 +117,7 @@ def _match(doc: Document) -> dict[int, tuple[int, str, str]]:
             line, col = doc.position(m.start())
             doc.diagnostics.append(diag("TK102", "']' closes no bracket; kept as text",
                                         doc.path, line, col))
-    spans: dict[int, tuple[int, str, str]] = {}
+    spans: dict[int, tuple[int, str, str]] = {o: (c + 1, "[", "]") for o, c in pairs.items()}
     for o in sorted(stack, reverse=True):
         end = _implied_end(text, o, spans)
         spans[o] = (end, "[", "")
@@ -125,8 +125,6 @@ def _match(doc: Document) -> dict[int, tuple[int, str, str]]:
         doc.diagnostics.append(diag(
             "TK101", f"'[' is never closed; read as running to {_where(doc, end)}: "
             f"{text[o:end][:50]!r}", doc.path, line, col))
-    for o, c in pairs.items():
-        spans[o] = (c + 1, "[", "]")
     for o in sorted(spans):  # [[ ... ]] is one mark
         if o not in spans:
             continue

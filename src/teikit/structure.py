@@ -29,7 +29,7 @@ from teikit.inline import (
 from teikit.parse import Bracket, Text, Unit
 from teikit.templates import escape
 
-PB_LINE = re.compile(r"^\s*[-–—]\s*(?P<n>\d{1,4})\s*[-–—]\s*$")
+PB_LINE = re.compile(r"^[ \t]*[-–—][ \t]*(?P<n>\d{1,4})[ \t]*[-–—][ \t]*$")
 DISTRIBUTION = re.compile(r"^(?:copies\b|copy\s*(?:n[º°o]\.?|№|no\.?)?\s*\d|distribution\b|cc\s*:"
                           r"|\d+\s+copies\b|copies to\b|sent to\s*:)", re.I)
 DISTRIBUTION_MORE = re.compile(r"^(?:\d+\s*[.)]?\s*[–—-]|copy\s*(?:n[º°o]\.?|№)?\s*\d)", re.I)
@@ -237,10 +237,10 @@ def _inline(c: Classified, ctx: Context, mode: str = "p") -> Items:
 
 
 def _pb(c: Classified, ctx: Context) -> etree._Element:
-    m = PB_LINE.match(c.raw.strip())
+    m = PB_LINE.match(c.raw.strip(" \t"))
     assert m
     el = E("pb", {"n": m.group("n")})
-    set_rendition(el, escape(c.raw.strip()), ctx)
+    set_rendition(el, escape(c.raw.strip(" \t")), ctx)
     return el
 
 

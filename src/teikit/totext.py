@@ -22,6 +22,7 @@ BLOCKS = {"div", "body", "opener", "closer", "p", "floatingText", "dateline", "s
           "signed", "list", "item", "head", "postscript", "ab", "lg", "l", "trailer", "byline",
           "argument", "epigraph", "docDate", "quote", "table", "row", "front", "back", "text",
           "group", "label"}
+BLOCK_PARENTS = {"div", "body", "opener", "closer", "postscript", "floatingText", "front", "back"}
 BLOCK_NOTES = {"distribution", "registry", "typist", "dispatch", "attachment", "certification"}
 
 
@@ -33,7 +34,7 @@ def tei_to_text(root: etree._Element | etree._ElementTree) -> str:
                   for el in root.iterfind(".//tei:tagsDecl/tei:rendition", NS)}
     bodies = root.findall("tei:text/tei:body", NS) or root.findall(".//tei:body", NS)
     out = "\n".join(_inner(b, renditions) for b in bodies)
-    return re.sub(r"\n[ \t]*\n+", "\n", out).strip() + "\n"
+    return re.sub(r"\n[ \t]*\n+", "\n", out).strip(" \t\r\n") + "\n"
 
 
 def _local(el: etree._Element) -> str:
@@ -72,17 +73,20 @@ def _el(el: etree._Element, rend: dict[str | None, str]) -> str:
         slots = [_inner(sic, rend) if sic is not None else "",
                  _inner(corr, rend) if corr is not None else ""]
         return template.format(*slots)
-    if name == "pb" and template is None:
-        return f"\n[page {el.get('n', '')}]\n"
     if template is not None:
         text = template.format(_inner(el, rend), "")
-        return f"\n{text}\n" if name == "pb" and r else text
+        parent = el.getparent()
+        between_blocks = parent is not None and _local(parent) in BLOCK_PARENTS
+        return f"\n{text}\n" if name == "pb" and between_blocks else text
     content = _inner(el, rend)
     if name in BLOCKS or (name == "note" and el.get("type") in BLOCK_NOTES):
         return f"\n{content}\n"
     return content
 
 
+SPACE_RUN = re.compile("[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
 def normalise(text: str) -> str:
-    """Whitespace-normalised text, as the round trip compares it."""
-    return " ".join(text.split())
+    """Whitespace-normalised text, as the round trip compares it (controls are not spaces)."""
+    return SPACE_RUN.sub(" ", text).strip(" ")
