@@ -224,8 +224,12 @@ def convert_paths(paths: Iterable[str | Path], out_dir: str | Path, *,
                   profile: str | Profile = "default", encoding: str | None = None,
                   force: bool = False, register: Register | None = None,
                   progress: Callable[[Path], None] | None = None,
-                  today: str | None = None) -> list[Conversion]:
-    """Convert every source and write ``out_dir/<stem>.xml``; return one result per source."""
+                  today: str | None = None, keep_trees: bool = False) -> list[Conversion]:
+    """Convert every source and write ``out_dir/<stem>.xml``; return one result per source.
+
+    The results keep their diagnostics and reports; their TEI trees only with
+    ``keep_trees`` (a batch's memory then grows with its size).
+    """
     out = Path(out_dir)
     prof = get_profile(profile) if isinstance(profile, str) else profile
     reg = register if register is not None else default_register(out)
@@ -255,6 +259,8 @@ def convert_paths(paths: Iterable[str | Path], out_dir: str | Path, *,
                     conv.status = "failed"
                     conv.diagnostics.append(diag("TK009", f"cannot write {target}: "
                                                  f"{exc.strerror or exc}", str(src), 0, 0))
+        if not keep_trees:
+            conv.tree = None
         results.append(conv)
         if progress:
             progress(src)

@@ -18,14 +18,19 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-MON = r"(?P<mon>(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"  # noqa: E501
-
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December", "Sept", "Jan", "Feb", "Mar",
+                "Apr", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+#: Month names as written in the documents: capitalised or in capitals (a lower-case
+#: "may" or "march" is an ordinary word). Case-sensitive matching is also much faster.
+MON = "(?P<mon>(?:" + "|".join(sorted({v for m in _MONTH_NAMES for v in (m, m.upper())},
+                                      key=len, reverse=True)) + r")\.?)"
 _PATTERNS = [
     # 2035 30 September 1950 / 30 September 1950 / 1. Oct. 1950 / 2332 30 September
     re.compile(r"(?<![\d.])(?:(?P<hhmm>[0-2]\d[0-5]\d)\s+)?(?P<d>[0-3]?\d)\.?\s+" + MON
-               + r"(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d))?(?![\w])", re.I),
+               + r"(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d))?(?![\w])"),
     # July 8, 1950 / October 01, 1950
-    re.compile(MON + r"\s+(?P<d>[0-3]?\d),?\s+(?P<y>1[6-9]\d\d|20\d\d)(?!\d)", re.I),
+    re.compile(MON + r"\s+(?P<d>[0-3]?\d),?\s+(?P<y>1[6-9]\d\d|20\d\d)(?!\d)"),
     # 8.7.50 / 8.7.50. 9:26 / 2.10.50, 6:00 / 13.11.1950
     re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{4}|\d{2})(?![\d])"
                r"(?:\.?,?\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?![\d]))?"),
@@ -33,10 +38,11 @@ _PATTERNS = [
     re.compile(r"(?<![\d-])(?P<y>1[6-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])"),
 ]
 _DIGIT = re.compile(r"\d")
-_MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", re.I)
+_MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+                         r"|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
 DATE_ALONE = re.compile(
     r"^(?:(?:[0-3]?\d\s+" + MON + r",?\s+\d{4})|(?:" + MON.replace("mon", "mon2")
-    + r"\s+[0-3]?\d,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$", re.I)
+    + r"\s+[0-3]?\d,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$")
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,6 @@ def _build(m: re.Match[str], context_year: int | None) -> DateMatch | None:
     year, inferred = _year(g.get("y"), context_year)
     if year is None:
         return None
-    if g.get("mon") and not g["mon"][0].isupper():
-        return None  # "may", "march" as ordinary words
     month = _MONTHS[g["mon"].rstrip(".").lower()] if g.get("mon") else int(g["m"])
     try:
         day = _dt.date(year, month, int(g["d"]))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from teikit.dates import DATE_ALONE, parse_date
 from teikit.diagnostics import Diagnostic, diag
@@ -96,17 +95,19 @@ REPOSITORIES = {
 SPACES = " \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 
 
-@dataclass
 class Line:
     """One line of the source: 1-based number, offset of its first character."""
 
-    no: int
-    offset: int
-    text: str
+    __slots__ = ("no", "offset", "text", "stripped")
 
-    @cached_property
-    def stripped(self) -> str:
-        return self.text.strip(SPACES)
+    def __init__(self, no: int, offset: int, text: str) -> None:
+        self.no = no
+        self.offset = offset
+        self.text = text
+        self.stripped = text.strip(SPACES)
+
+    def __repr__(self) -> str:
+        return f"Line({self.no}, {self.offset}, {self.text!r})"
 
 
 @dataclass
@@ -160,11 +161,14 @@ def _norm(s: str) -> str:
     return " ".join(s.split()).casefold()
 
 
+FRAME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in FRAME_PATTERNS), re.I)
+
+
 def is_frame(s: str) -> bool:
     n = _norm(s)
     if not n:
         return False
-    return n in FRAME_LABELS or any(p.search(n) for p in FRAME_PATTERNS)
+    return n in FRAME_LABELS or FRAME_ANY.search(n) is not None
 
 
 def is_tail_label(s: str) -> bool:
@@ -224,9 +228,9 @@ def _find_anchor(lines: list[Line]) -> int | None:
     """Index of the catalogue date line that heads a web page's document."""
     for i, ln in enumerate(lines):
         s = ln.stripped
-        if len(s.split()) > 20 and not is_frame(s):
+        if len(s) > 100 and len(s.split()) > 20 and not is_frame(s):
             return None  # running prose: the document has begun
-        if not s or not DATE_ALONE.match(s):
+        if not s or len(s) > 24 or not DATE_ALONE.match(s):
             continue
         nxt = [j for j in _nonblank(lines, i + 1, 4) if not is_frame(lines[j].text)]
         for j in nxt[:2]:

@@ -34,6 +34,7 @@ NAME_RUN = re.compile(r"(?P<name>(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w’'\-]*\.?)(?:[ \t
                       r"(?P<q>[\"”’]?)(?P<ws>\s*)$")
 PRONOUN_BEFORE = re.compile(rf"(?<![\w])(?P<name>{PRONOUNS})(?P<q>[\"”’]?)(?P<ws>\s*)$")
 TOKEN_BEFORE = re.compile(r"(?P<tok>\S+)(?P<ws>\s*)$")
+WORD_THEN_SPACE = re.compile(r"[a-z]\s+$")
 ELLIPSIS = re.compile(r"\.(?:[ \t]\.){2,3}")
 CANDIDATE = re.compile(r"\b(?:Cde\.|cde\.|Comrade|comrade|Colonel|General|Marshal|Amb\.|"
                        r"Ambassador|Mr\.|Mrs\.)\s+(?P<name>[A-ZА-Я][\w’\-]+(?:\s+[A-ZА-Я][\w’\-]+)?)"
@@ -64,11 +65,22 @@ class DocState:
 
 
 def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Element) -> etree._Element:
-    el = etree.Element(f"{{{TEI_NS}}}{tag}", nsmap={None: TEI_NS} if tag == "TEI" else None)
-    for k, v in (attrs or {}).items():
-        el.set(k, XML_FORBIDDEN.sub("\ufffd", v) if XML_FORBIDDEN.search(v) else v)
-    append_items(el, list(items))
+    if attrs and any(XML_FORBIDDEN.search(v) for v in attrs.values()):
+        attrs = {k: XML_FORBIDDEN.sub("\ufffd", v) for k, v in attrs.items()}
+    el = etree.Element(TEI_TAG[tag], attrs,
+                       nsmap={None: TEI_NS} if tag == "TEI" else None)
+    if items:
+        append_items(el, list(items))
     return el
+
+
+class _TagCache(dict[str, str]):
+    def __missing__(self, tag: str) -> str:
+        self[tag] = f"{{{TEI_NS}}}{tag}"
+        return self[tag]
+
+
+TEI_TAG = _TagCache()
 
 
 def g_ref(code: int) -> etree._Element:
@@ -127,7 +139,7 @@ class Context:
 
     def word_before(self) -> bool:
         tail = self.items[-1] if self.items else ""
-        return isinstance(tail, str) and bool(re.search(r"[a-z]\s+$", tail))
+        return isinstance(tail, str) and bool(WORD_THEN_SPACE.search(tail))
 
     def hand(self, who: str | None) -> str:
         key = (who or "").strip().casefold()

@@ -39,6 +39,9 @@ def norm_name(s: str) -> str:
 
 
 WORD = re.compile(r"[^\W_]+")
+_UPPER = "".join(c for c in map(chr, range(0x20, 0x2000)) if c.isupper())
+#: A word that starts with a capital letter (Latin, Greek, Cyrillic...).
+CAPITAL_WORD = re.compile(rf"(?<![^\W_])[{re.escape(_UPPER)}][^\W_]*")
 
 
 class Register:
@@ -54,6 +57,7 @@ class Register:
         self.entries: dict[str, Entry] = {}
         self._index: dict[str, Entry] = {}
         self._longest = 1
+        self._first_words: set[str] = set()
         for e in entries or []:
             self.add(e)
 
@@ -63,6 +67,8 @@ class Register:
             key = norm_name(f)
             self._index.setdefault(key, entry)
             self._longest = max(self._longest, len(key.split()))
+            if key:
+                self._first_words.add(key.split()[0])
 
     def lookup(self, name: str, kind: str | None = None) -> Entry | None:
         """The entry a name (or a phrase like 'pseudonym for Soviet Amb. Shtykov') means.
@@ -87,23 +93,24 @@ class Register:
     def _scan(self, text: str, capital: bool) -> list[tuple[int, int, Entry]]:
         if not self._index:
             return []
-        words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+        starts = CAPITAL_WORD if capital else WORD
+        first = self._first_words
         out = []
-        i, n = 0, len(words)
-        while i < n:
-            hit = None
-            if not capital or text[words[i][0]].isupper():
-                for k in range(min(self._longest, n - i), 0, -1):
-                    a, b = words[i][0], words[i + k - 1][1]
-                    e = self._index.get(norm_name(text[a:b]))
-                    if e is not None and b - a >= 3:
-                        hit = (a, b, e, k)
-                        break
-            if hit:
-                out.append(hit[:3])
-                i += hit[3]
-            else:
-                i += 1
+        pos = 0
+        for m in starts.finditer(text):
+            if m.start() < pos or m.group().casefold() not in first:
+                continue
+            ends = [m.end()]
+            for w in WORD.finditer(text, m.end()):
+                if len(ends) >= self._longest:
+                    break
+                ends.append(w.end())
+            for b in reversed(ends):
+                e = self._index.get(norm_name(text[m.start():b]))
+                if e is not None and b - m.start() >= 3:
+                    out.append((m.start(), b, e))
+                    pos = b
+                    break
         return out
 
 

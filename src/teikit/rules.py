@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,6 +102,7 @@ class Profile:
         return None
 
 
+@lru_cache(maxsize=1)
 def _load_builtin() -> dict[str, dict[str, Any]]:
     import teikit.conventions  # noqa: F401  (registers the built-in rules)
 
@@ -112,7 +114,7 @@ def get_profile(name_or_path: str = "default") -> Profile:
     """A profile by name (``default``, ``venona``, ``minimal``) or a TOML file."""
     builtin = _load_builtin()
     if name_or_path in builtin:
-        return _resolve(name_or_path, builtin[name_or_path], builtin)
+        return _builtin_profile(name_or_path)
     if name_or_path in PROFILES:
         return Profile(name_or_path, [RULES[r] for r in PROFILES[name_or_path]])
     path = Path(name_or_path)
@@ -126,6 +128,12 @@ def get_profile(name_or_path: str = "default") -> Profile:
         return _resolve(path.stem, spec, builtin)
     known = ", ".join(sorted(set(builtin) | set(PROFILES)))
     raise TeikitError(f"unknown profile {name_or_path!r} (known: {known}; or a .toml file)")
+
+
+@lru_cache(maxsize=None)
+def _builtin_profile(name: str) -> Profile:
+    builtin = _load_builtin()
+    return _resolve(name, builtin[name], builtin)
 
 
 def _resolve(name: str, spec: dict[str, Any], builtin: dict[str, dict[str, Any]]) -> Profile:

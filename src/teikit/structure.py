@@ -47,6 +47,9 @@ SALUTE = re.compile(r"^[“\"‘]?\s*(?:dear|to comrade|to cde\b|to the\b|comrad
                     r"|to (?:the )?(?:chairman|minister|ambassador|premier|general|marshal))", re.I)
 DATELINE_LEAD = re.compile(r"^(?:from|sent|received|arrived|dispatched|dated|date|recd)\b", re.I)
 NUMBERED = re.compile(r"^(?P<n>\d{1,2}|[IVX]{1,4}|[a-h])[.)]\s+\S")
+SIGNATURE_MARK = re.compile(r"\[(?:illegible )?signature\]\s*$", re.I)
+SENTENCE_END = re.compile(r"[.!?:;]\W*$")
+LETTER_WORD = re.compile(r"[^\W\d_][\w’'\-]*")
 HEADING_WORDS = {"TELEGRAM", "CABLE", "CIPHERED", "MINISTRY", "SECRET", "TOP", "URGENT",
                  "MEMORANDUM", "LETTER", "REPORT", "AFFAIRS", "FOREIGN", "DEPARTMENT"}
 
@@ -98,7 +101,7 @@ def classify(u: Unit, text: str, year: int | None) -> str:
         return "certification"
     if VALEDICTION.match(bare) and len(words) <= 20:
         return "valediction"
-    if re.search(r"\[(?:illegible )?signature\]\s*$", raw, re.I) and len(words) <= 25:
+    if len(words) <= 25 and SIGNATURE_MARK.search(raw):
         return "signed"
     dates = find_dates(bare, year, yearless=True) if len(words) <= 25 else []
     if dates:
@@ -117,7 +120,7 @@ def classify(u: Unit, text: str, year: int | None) -> str:
         return "signature"
     if not words:
         return "marks"
-    if len(words) <= 8 and not re.search(r"[.!?:;]\W*$", bare) or len(words) <= 4:
+    if len(words) <= 8 and not SENTENCE_END.search(bare) or len(words) <= 4:
         return "short"
     if len(words) <= 20 and _heading_case(words):
         return "short"
@@ -137,7 +140,7 @@ def _heading_case(words: list[str]) -> bool:
 
 
 def _is_signature(bare: str) -> bool:
-    words = re.findall(r"[^\W\d_][\w’'\-]*", bare)
+    words = LETTER_WORD.findall(bare)
     if not 1 <= len(words) <= 6:
         return False
     if any(w.upper() in HEADING_WORDS for w in words):
