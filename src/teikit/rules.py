@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,7 +130,7 @@ def get_profile(name_or_path: str = "default") -> Profile:
     raise TeikitError(f"unknown profile {name_or_path!r} (known: {known}; or a .toml file)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin_profile(name: str) -> Profile:
     builtin = _load_builtin()
     return _resolve(name, builtin[name], builtin)
