@@ -99,14 +99,14 @@ def _summary(r: object) -> dict[str, object]:
               help="Write the text here instead of standard output.")
 def text(tei_file: Path, out_file: Path | None) -> None:
     """Write a TEI file back to plain text in the bracket conventions."""
-    from teikit.safexml import parse_file
+    from teikit.validate_safe import UnsafeXMLError, load_file
 
     try:
-        tree = parse_file(tei_file)
-    except TeikitError as exc:
-        click.echo(str(exc), err=True)
+        loaded = load_file(tei_file)
+    except UnsafeXMLError as exc:
+        click.echo(str(exc.diagnostic), err=True)
         sys.exit(EXIT_USAGE)
-    result = tei_to_text(tree)
+    result = tei_to_text(loaded.tree)
     if out_file:
         from teikit.writer import atomic_write
 
