@@ -115,6 +115,14 @@ def test_json_format_and_report(project: Path) -> None:
     assert doc3["marks"]["gloss"] == 5
 
 
+def test_report_into_a_folder_that_does_not_exist_yet(project: Path) -> None:
+    """Regression: the README's first command wrote output/convert-report.json on a fresh clone."""
+    report = project / "output" / "convert-report.json"
+    r = run("convert", str(project / "texts"), "-o", str(project / "tei"), "--report", str(report))
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(report.read_text(encoding="utf-8"))) == 5
+
+
 def test_encoding_option(tmp_path: Path) -> None:
     (tmp_path / "ru.txt").write_bytes("Сталину. Прошу [sic] помочь.\n".encode("cp1251"))
     r = run("convert", str(tmp_path / "ru.txt"), "-o", str(tmp_path / "out"),

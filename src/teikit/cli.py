@@ -15,6 +15,7 @@ from teikit.convert import convert_paths, default_register, iter_sources
 from teikit.diagnostics import Severity, render
 from teikit.errors import TeikitError
 from teikit.totext import tei_to_text
+from teikit.writer import atomic_write
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -81,10 +82,14 @@ def convert(sources: tuple[Path, ...], out_dir: Path, profile: str, encoding: st
         for r in skipped:
             click.echo(f"skipped (edited by hand): {r.output}", err=True)
     if report_path:
-        report_path.write_text(json.dumps([{**r.report, "status": r.status, "output": r.output,
-                                            "diagnostics": [d.to_dict() for d in r.diagnostics]}
-                                           for r in results], ensure_ascii=False, indent=2),
-                               encoding="utf-8")
+        report = [{**r.report, "status": r.status, "output": r.output,
+                   "diagnostics": [d.to_dict() for d in r.diagnostics]} for r in results]
+        try:
+            atomic_write(report_path, json.dumps(report, ensure_ascii=False, indent=2).encode())
+        except OSError as exc:
+            click.echo(f"{report_path}:0:0: error[TK009] cannot write the report: "
+                       f"{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_PROBLEMS)
     sys.exit(EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS)
 
 
@@ -108,8 +113,6 @@ def text(tei_file: Path, out_file: Path | None) -> None:
         sys.exit(EXIT_USAGE)
     result = tei_to_text(loaded.tree)
     if out_file:
-        from teikit.writer import atomic_write
-
         atomic_write(out_file, result.encode("utf-8"))
     else:
         click.echo(result, nl=False)
