@@ -21,7 +21,7 @@ from teikit.diagnostics import Diagnostic, Severity, diag
 from teikit.errors import SourceError
 from teikit.frame import ARTEFACT, Line, split_frame
 from teikit.header import add_char_decl, build_header
-from teikit.inline import XML_LANG, Context, DocState, E, local
+from teikit.inline import XML_LANG, Context, DocState, E, append_items, local
 from teikit.parse import parse_document
 from teikit.registers import Register, load_register
 from teikit.rules import Profile, get_profile
@@ -169,17 +169,8 @@ def _ensure_content(div: etree._Element) -> None:
 
 
 def _move_content(src: etree._Element, dst: etree._Element) -> None:
-    if src.text:
-        if len(dst):
-            dst[-1].tail = (dst[-1].tail or "") + src.text
-        else:
-            dst.text = (dst.text or "") + src.text
-    for ch in list(src):
-        dst.append(ch)
-    if src.tail:
-        dst[-1].tail = (dst[-1].tail or "") + src.tail if len(dst) else None
-        if not len(dst):
-            dst.text = (dst.text or "") + src.tail
+    """Append an element's content (text and children, with their tails) to another."""
+    append_items(dst, [src.text or "", *list(src), src.tail or ""])
 
 
 def convert_file(path: str | Path, **kwargs: object) -> Conversion:

@@ -9,7 +9,7 @@ from lxml import etree
 
 from teikit import __version__
 from teikit.frame import LANGUAGES, Catalogue, repository_of
-from teikit.inline import XML_LANG, DocState, E, append_items, local
+from teikit.inline import DocState, E, append_items
 from teikit.registers import Register
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -264,5 +264,3 @@ def _sent_when(body: etree._Element, cat: Catalogue) -> tuple[str, str]:
                 return d.get("when", ""), "".join(d.itertext())
     return cat.date, cat.date_text
 
-
-__all__ = ["build_header", "parse_parties", "local", "XML_LANG"]

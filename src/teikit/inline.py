@@ -177,8 +177,7 @@ def _strip_honorifics(run: str, register: Register) -> str:
     words = run.split()
     for i in range(len(words)):  # a known name at the end of the run wins
         cand = " ".join(words[i:])
-        if register.lookup(cand) is not None and register.lookup(cand) is register._index.get(
-                cand.casefold()):
+        if register.exact(cand) is not None:
             return cand
     caps: list[str] = []
     for w in reversed(words):

@@ -70,6 +70,10 @@ class Register:
             if key:
                 self._first_words.add(key.split()[0])
 
+    def exact(self, name: str) -> Entry | None:
+        """The entry one of whose name forms is exactly ``name`` (case and dots aside)."""
+        return self._index.get(norm_name(name))
+
     def lookup(self, name: str, kind: str | None = None) -> Entry | None:
         """The entry a name (or a phrase like 'pseudonym for Soviet Amb. Shtykov') means.
 

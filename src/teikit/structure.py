@@ -26,7 +26,7 @@ from teikit.inline import (
     local,
     set_rendition,
 )
-from teikit.parse import Bracket, Text, Unit
+from teikit.parse import Bracket, Unit
 from teikit.templates import escape
 
 PB_LINE = re.compile(r"^[ \t]*[-–—][ \t]*(?P<n>\d{1,4})[ \t]*[-–—][ \t]*$")
@@ -400,5 +400,3 @@ def _floating(cls: list[Classified], ctx: Context) -> etree._Element:
     ft.append(body)
     return ft
 
-
-__all__ = ["build_text", "classify", "Text"]
