@@ -65,7 +65,7 @@ def convert(sources: tuple[Path, ...], out_dir: Path, profile: str, encoding: st
                                     progress=lambda _p: bar.update(1))
     except TeikitError as exc:
         raise click.UsageError(str(exc)) from exc
-    diags = [d for r in results for d in r.diagnostics if d.code != "TK105"]
+    diags = [d for r in results for d in r.diagnostics]
     if fmt == "json":
         click.echo(json.dumps({"documents": [_summary(r) for r in results],
                                "diagnostics": [d.to_dict() for d in diags]},

@@ -206,8 +206,9 @@ def split_frame(src: Source) -> Framed:
             if d:
                 cat.date_text, cat.date = d.text, d.iso
                 break
-    diags = [diag("TK105", f"page frame left out: {ln.stripped[:60]!r}", src.path, ln.no, 1)
-             for ln in dropped if ln.stripped]
+    shown = sorted((ln for ln in dropped if ln.stripped), key=lambda ln: ln.no)
+    diags = [diag("TK105", f"{len(shown)} line(s) of page frame left out, from {shown[0].stripped[:40]!r}"
+                  " (listed in the report)", src.path, shown[0].no, 1)] if shown else []
     if not doc:
         diags.append(diag("TK010", "no document text found after removing the page frame",
                           src.path, 1, 1))
