@@ -51,6 +51,21 @@ def test_rerun_changes_nothing(project: Path) -> None:
     assert {p: p.read_bytes() for p in out.glob("0*.xml")} == before
 
 
+def test_changed_source_is_rewritten_with_the_new_date(project: Path) -> None:
+    out = project / "tei"
+    run("convert", str(project / "texts"), "-o", str(out), "--date", "2001-01-01")
+    src = project / "texts" / "002_d3fe4099076271ef.txt"
+    src.write_text(src.read_text(encoding="utf-8").replace("Soviet Ambassador.", "Ambassador."),
+                   encoding="utf-8")
+    r = run("convert", str(project / "texts"), "-o", str(out), "--date", "2002-02-02")
+    assert "1 converted, 4 unchanged" in r.stderr
+    changed = (out / "002_d3fe4099076271ef.xml").read_text(encoding="utf-8")
+    assert '<change when="2002-02-02" who="#teikit">' in changed
+    assert "Pyongyang</placeName>. Ambassador." in changed
+    assert is_pristine(out / "002_d3fe4099076271ef.xml")
+    assert '<change when="2001-01-01"' in (out / "000_e0272aa94a0e144f.xml").read_text(encoding="utf-8")
+
+
 def test_hand_edited_file_is_never_overwritten(project: Path) -> None:
     out = project / "tei"
     run("convert", str(project / "texts"), "-o", str(out))

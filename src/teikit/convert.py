@@ -26,7 +26,7 @@ from teikit.parse import parse_document
 from teikit.registers import Register, load_register
 from teikit.rules import Profile, get_profile
 from teikit.source import Source, read_source
-from teikit.structure import build_text
+from teikit.structure import COMMON, build_text
 from teikit.totext import normalise, tei_to_text
 from teikit.writer import atomic_write, is_pristine, stamp
 
@@ -143,8 +143,7 @@ def _ensure_content(div: etree._Element) -> None:
     some; a document that is all closing matter (a signature, a seal) keeps its
     lines as anonymous blocks rather than being given invented content.
     """
-    common = {"p", "list", "floatingText", "ab", "div", "table", "quote", "lg"}
-    if any(local(ch) in common for ch in div):
+    if any(local(ch) in COMMON for ch in div):
         return
     if not len(div):
         div.append(E("ab"))
@@ -222,6 +221,7 @@ def convert_paths(paths: Iterable[str | Path], out_dir: str | Path, *,
     ``keep_trees`` (a batch's memory then grows with its size).
     """
     out = Path(out_dir)
+    today = today or os.environ.get("TEIKIT_DATE") or _dt.date.today().isoformat()
     prof = get_profile(profile) if isinstance(profile, str) else profile
     reg = register if register is not None else default_register(out)
     results = []
@@ -234,9 +234,10 @@ def convert_paths(paths: Iterable[str | Path], out_dir: str | Path, *,
             conv.status = "unchanged"
             conv.output = str(target)
         elif conv.tree is not None:
-            if earlier:
-                conv = convert_file(src, profile=prof, register=reg, today=today,
-                                    encoding=encoding)
+            if earlier:  # the text changed: record today's conversion, not the earlier one
+                for change in conv.tree.iter(f"{{{TEI_NS}}}change"):
+                    if change.get("who") == "#teikit":
+                        change.set("when", today)
             conv.output = str(target)
             if target.exists() and not force and not is_pristine(target):
                 conv.status = "skipped"

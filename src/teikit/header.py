@@ -132,7 +132,6 @@ def _source_desc(cat: Catalogue, source_name: str, encoding: str,
                 md[0].append(alt)
         if len(hands):
             md.append(E("physDesc", {}, E("handDesc", {}, *hands)))
-            state.hands_placed = True
         sd.append(md)
     if cat.bibl or cat.citation:
         sd.append(E("bibl", {}, cat.bibl or cat.citation))
@@ -237,7 +236,7 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
     if code != "en":
         langs.append(E("language", {"ident": code}, f"{original} (language of the original)"))
     pd.append(E("langUsage", {}, *langs))
-    if not state.hands_placed and state.hands:
+    if state.hands and not cat.archive_refs:  # else they are in msDesc/physDesc/handDesc
         pd.append(E("handNotes", {}, *_hand_notes(state)))
     return pd
 

@@ -61,7 +61,6 @@ class DocState:
     rules_used: set[str] = field(default_factory=set)
     candidates: dict[str, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    hands_placed: bool = False
 
 
 def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Element) -> etree._Element:

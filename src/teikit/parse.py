@@ -218,14 +218,6 @@ def _tree(text: str, start: int, end: int, spans: dict[int, tuple[int, str, str]
     return nodes
 
 
-def raw_text(nodes: list[Node], doc_text: str) -> str:
-    """The source characters the nodes cover."""
-    if not nodes:
-        return ""
-    first, last = nodes[0], nodes[-1]
-    return doc_text[first.start:last.end]
-
-
 def slice_nodes(nodes: list[Node], start: int, end: int, doc_text: str) -> list[Node]:
     """The part of a node list between two offsets (brackets are kept whole)."""
     out: list[Node] = []

@@ -26,7 +26,7 @@ from teikit.inline import (
     local,
     set_rendition,
 )
-from teikit.parse import Bracket, Unit
+from teikit.parse import Unit
 from teikit.templates import escape
 
 PB_LINE = re.compile(r"^[ \t]*[-–—][ \t]*(?P<n>\d{1,4})[ \t]*[-–—][ \t]*$")
@@ -71,12 +71,6 @@ def _bare(raw: str) -> str:
         while prev != raw:
             prev, raw = raw, INNERMOST.sub(" ", raw)
     return " ".join(raw.split())
-
-
-def _marks_only(u: Unit, text: str) -> bool:
-    return all(isinstance(n, Bracket) or not n.text.strip() for n in u.nodes) or (
-        bool(u.nodes) and isinstance(u.nodes[0], Bracket)
-        and text[u.nodes[0].start:u.nodes[0].end].lower().startswith("[handwritten"))
 
 
 def classify(u: Unit, text: str, year: int | None) -> str:

@@ -74,6 +74,3 @@ def escape(s: str) -> str:
     """Literal source text inside a template."""
     return s.replace("{", "{{").replace("}", "}}")
 
-
-def fill(template: str, slots: list[str]) -> str:
-    return template.format(*slots) if slots else template.format("", "")
