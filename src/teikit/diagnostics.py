@@ -31,6 +31,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "TK008": (Severity.WARNING, "output skipped: edited by hand since teikit wrote it"),
     "TK009": (Severity.ERROR, "output cannot be written"),
     "TK010": (Severity.ERROR, "no document text left after removing the page frame"),
+    "TK011": (Severity.ERROR, "settings file (teikit.toml) cannot be used"),
     "TK101": (Severity.WARNING, "unclosed bracket"),
     "TK102": (Severity.WARNING, "closing bracket without an opening one"),
     "TK103": (Severity.INFO, "doubtful classification of a bracketed mark"),
@@ -40,6 +41,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     "TK107": (Severity.WARNING, "date outside the document's period"),
     "TK108": (Severity.WARNING, "[sic] with no preceding word"),
     "TK111": (Severity.ERROR, "internal conversion failure"),
+    "TK300": (Severity.INFO, "message of a user stylesheet"),
+    "TK301": (Severity.WARNING, "element with no rule in the stylesheets: shown unstyled"),
+    "TK302": (Severity.WARNING, "name points to no entry of the registers"),
+    "TK303": (Severity.ERROR, "not a TEI document"),
+    "TK304": (Severity.ERROR, "transform failed"),
+    "TK305": (Severity.WARNING, "label missing from the stylesheets' words"),
+    "TK306": (Severity.WARNING, "search index not built"),
+    "TK307": (Severity.ERROR, "two documents with the same file name"),
 }
 
 

@@ -1,0 +1,205 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The edition's indexes. For each document the entry stylesheet writes a
+  summary (mode tk:summary: title, date, sender, addressee, every mention of a
+  registered person or place); teikit gathers the summaries into one
+  tk:edition and calls the named templates below for the chronological list
+  of documents and the registers of persons and places.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tk="https://teikit.org/ns/xslt"
+    xmlns="http://www.w3.org/1999/xhtml"
+    exclude-result-prefixes="#all">
+
+  <xsl:mode name="tk:summary" on-no-match="shallow-skip"/>
+
+  <xsl:template match="tei:TEI" mode="tk:summary">
+    <xsl:variable name="date" select="tk:doc-date(.)"/>
+    <tk:doc id="{$doc-id}" title="{tk:title(.)}" when="{tk:datetime($date/@when)}"
+            label="{($date/@when ! tk:date-label(.), normalize-space($date))[1]}">
+      <xsl:for-each select="tk:parties(., 'sent')">
+        <tk:sender><xsl:sequence select="tk:party(.)"/></tk:sender>
+      </xsl:for-each>
+      <xsl:for-each select="tk:parties(., 'received')">
+        <tk:addressee><xsl:sequence select="tk:party(.)"/></tk:addressee>
+      </xsl:for-each>
+      <xsl:for-each select="tei:text//(tei:persName | tei:placeName | tei:orgName | tei:rs)[@ref]">
+        <xsl:variable name="entry" select="tk:entry(@ref)"/>
+        <xsl:if test="$entry">
+          <tk:mention ref="{$entry/@xml:id}" anchor="{tk:mention-id(.)}">
+            <xsl:value-of select="normalize-space()"/>
+          </tk:mention>
+        </xsl:if>
+      </xsl:for-each>
+    </tk:doc>
+  </xsl:template>
+
+  <!-- A party's key (register id, else its name) and the name readers see. -->
+  <xsl:function name="tk:party" as="attribute()+">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="entry" select="tk:entry($name/@ref)"/>
+    <xsl:attribute name="key" select="($entry/@xml:id, normalize-space($name))[1]"/>
+    <xsl:attribute name="label" select="($entry ! tk:main-name(.), normalize-space($name))[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tk:docs" as="element(tk:doc)*">
+    <xsl:sequence select="sort($edition/tk:edition/tk:doc, (), function($d) { ($d/@when[. ne ''], '9999')[1] || $d/@id })"/>
+  </xsl:function>
+
+  <!-- The chronological list, filterable by sender and addressee. -->
+  <xsl:template name="tk:chronology">
+    <xsl:call-template name="tk:page">
+      <xsl:with-param name="title" select="tk:text('documents')"/>
+      <xsl:with-param name="current" select="'documents'"/>
+      <xsl:with-param name="content">
+        <h1><xsl:value-of select="tk:text('documents')"/></h1>
+        <form class="filter" hidden="" aria-label="{tk:text('filter')}">
+          <xsl:for-each select="('sender', 'addressee')">
+            <xsl:variable name="role" select="."/>
+            <label>
+              <xsl:value-of select="tk:text($role)"/>
+              <xsl:text> </xsl:text>
+              <select name="{$role}" data-filter="{$role}">
+                <option value=""><xsl:value-of select="tk:text('all')"/></option>
+                <xsl:for-each-group select="$edition//tk:*[local-name() = $role]" group-by="@key">
+                  <xsl:sort select="current-group()[1]/@label"/>
+                  <option value="{current-grouping-key()}"><xsl:value-of select="current-group()[1]/@label"/></option>
+                </xsl:for-each-group>
+              </select>
+            </label>
+          </xsl:for-each>
+          <output class="count" aria-live="polite"></output>
+        </form>
+        <table class="chronology">
+          <caption><xsl:value-of select="count(tk:docs()) || ' ' || tk:text('n-documents')"/></caption>
+          <thead>
+            <tr>
+              <th scope="col"><xsl:value-of select="tk:text('date')"/></th>
+              <th scope="col"><xsl:value-of select="tk:text('title')"/></th>
+              <th scope="col"><xsl:value-of select="tk:text('sender')"/></th>
+              <th scope="col"><xsl:value-of select="tk:text('addressee')"/></th>
+            </tr>
+          </thead>
+          <tbody>
+            <xsl:for-each select="tk:docs()">
+              <tr data-sender="{string-join(tk:sender/@key, ' ')}" data-addressee="{string-join(tk:addressee/@key, ' ')}">
+                <td>
+                  <xsl:choose>
+                    <xsl:when test="@when ne ''"><time datetime="{@when}"><xsl:value-of select="@label"/></time></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="tk:text('undated')"/></xsl:otherwise>
+                  </xsl:choose>
+                </td>
+                <td><a href="documents/{encode-for-uri(@id)}.html"><xsl:value-of select="@title"/></a></td>
+                <td><xsl:value-of select="string-join(tk:sender/@label, ', ')"/></td>
+                <td><xsl:value-of select="string-join(tk:addressee/@label, ', ')"/></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tk:persons">
+    <xsl:call-template name="tk:register">
+      <xsl:with-param name="key" select="'persons'"/>
+      <xsl:with-param name="entries" select="$registers//(tei:person | tei:personGrp | tei:org)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tk:places">
+    <xsl:call-template name="tk:register">
+      <xsl:with-param name="key" select="'places'"/>
+      <xsl:with-param name="entries" select="$registers//tei:place"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A register: each entry with its other names, authority records and
+       every mention in the documents, each linked to its place in the text. -->
+  <xsl:template name="tk:register">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="entries" as="element()*"/>
+    <xsl:variable name="docs" select="tk:docs()"/>
+    <xsl:call-template name="tk:page">
+      <xsl:with-param name="title" select="tk:text($key)"/>
+      <xsl:with-param name="current" select="$key"/>
+      <xsl:with-param name="content">
+        <h1><xsl:value-of select="tk:text($key)"/></h1>
+        <nav class="register-index" aria-label="{tk:text($key)}: A–Z">
+          <ul>
+            <xsl:for-each select="sort($entries, (), tk:main-name#1)">
+              <li><a href="#{@xml:id}"><xsl:value-of select="tk:main-name(.)"/></a></li>
+            </xsl:for-each>
+          </ul>
+        </nav>
+        <xsl:for-each select="sort($entries, (), tk:main-name#1)">
+          <xsl:variable name="id" select="string(@xml:id)"/>
+          <section class="entry" id="{$id}" aria-labelledby="{$id}-name">
+            <h2 id="{$id}-name"><xsl:value-of select="tk:main-name(.)"/></h2>
+            <xsl:variable name="others" select="(tei:persName | tei:placeName | tei:orgName)[not(@type = 'main')]"/>
+            <xsl:if test="$others">
+              <p class="other-names">
+                <xsl:for-each select="$others">
+                  <xsl:if test="position() gt 1">; </xsl:if>
+                  <span class="{(@type, 'alias')[1]}"><xsl:value-of select="normalize-space()"/></span>
+                  <xsl:if test="@type = 'pseudonym'"> (<xsl:value-of select="tk:text('pseudonym')"/>)</xsl:if>
+                </xsl:for-each>
+              </p>
+            </xsl:if>
+            <xsl:for-each select="tei:note"><p class="entry-note"><xsl:value-of select="normalize-space()"/></p></xsl:for-each>
+            <xsl:if test="tei:idno">
+              <p class="authority">
+                <xsl:value-of select="tk:text('authority') || ': '"/>
+                <xsl:for-each select="tei:idno">
+                  <xsl:if test="position() gt 1">, </xsl:if>
+                  <xsl:variable name="url" select="tk:authority-url(.)"/>
+                  <xsl:choose>
+                    <xsl:when test="$url"><a href="{$url}"><xsl:value-of select="@type || ' ' || ."/></a></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="string-join((@type, normalize-space()), ' ')"/></xsl:otherwise>
+                  </xsl:choose>
+                </xsl:for-each>
+              </p>
+            </xsl:if>
+            <xsl:variable name="in" select="$docs[tk:mention/@ref = $id]"/>
+            <xsl:choose>
+              <xsl:when test="$in">
+                <h3><xsl:value-of select="tk:text('mentions') || ' (' || count($in/tk:mention[@ref = $id]) || ')'"/></h3>
+                <ul class="mentions">
+                  <xsl:for-each select="$in">
+                    <xsl:variable name="href" select="'documents/' || encode-for-uri(@id) || '.html'"/>
+                    <li>
+                      <a href="{$href}"><xsl:value-of select="@title"/></a>
+                      <xsl:value-of select="@label[. ne ''] ! (' (' || . || ')')"/>
+                      <xsl:text>: </xsl:text>
+                      <xsl:for-each select="tk:mention[@ref = $id]">
+                        <xsl:if test="position() gt 1">, </xsl:if>
+                        <a class="mention" href="{$href}#{@anchor}"><xsl:value-of select="."/></a>
+                      </xsl:for-each>
+                    </li>
+                  </xsl:for-each>
+                </ul>
+              </xsl:when>
+              <xsl:otherwise><p class="hint"><xsl:value-of select="tk:text('no-mentions')"/></p></xsl:otherwise>
+            </xsl:choose>
+          </section>
+        </xsl:for-each>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:function name="tk:authority-url" as="xs:string?">
+    <xsl:param name="idno" as="element(tei:idno)"/>
+    <xsl:variable name="v" select="encode-for-uri(normalize-space($idno))"/>
+    <xsl:sequence select="
+        if (matches($idno, '^https?://')) then normalize-space($idno)
+        else if (lower-case($idno/@type) = 'wikidata') then 'https://www.wikidata.org/wiki/' || $v
+        else if (lower-case($idno/@type) = 'viaf') then 'https://viaf.org/viaf/' || $v
+        else if (lower-case($idno/@type) = 'geonames') then 'https://www.geonames.org/' || $v
+        else if (lower-case($idno/@type) = 'gnd') then 'https://d-nb.info/gnd/' || $v
+        else ()"/>
+  </xsl:function>
+
+</xsl:stylesheet>

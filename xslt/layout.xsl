@@ -1,0 +1,74 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The page shell every page of the site shares: head, banner with the
+  edition's navigation, footer. tk:page wraps a page's own content.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tk="https://teikit.org/ns/xslt"
+    xmlns="http://www.w3.org/1999/xhtml"
+    exclude-result-prefixes="#all">
+
+  <!-- One page: $title is the page's own title, $current the navigation key
+       of the page (for aria-current), $content what goes into main. -->
+  <xsl:template name="tk:page">
+    <xsl:param name="title" as="xs:string" required="yes"/>
+    <xsl:param name="current" as="xs:string" select="''"/>
+    <xsl:param name="lang" as="xs:string" select="'en'"/>
+    <xsl:param name="description" as="xs:string" select="''"/>
+    <xsl:param name="content" as="node()*" required="yes"/>
+    <html lang="{$lang}">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title><xsl:value-of select="if ($title = $edition-title) then $title else $title || ' · ' || $edition-title"/></title>
+        <xsl:if test="$description">
+          <meta name="description" content="{$description}"/>
+        </xsl:if>
+        <meta name="generator" content="teikit"/>
+        <link rel="stylesheet" href="{$root}assets/teikit.css"/>
+        <xsl:if test="$current = 'search' and $search">
+          <link rel="stylesheet" href="{$root}pagefind/pagefind-ui.css"/>
+        </xsl:if>
+      </head>
+      <body>
+        <a class="skip" href="#main"><xsl:value-of select="tk:text('skip')"/></a>
+        <header class="banner">
+          <p class="edition-title"><a href="{$root}index.html"><xsl:value-of select="$edition-title"/></a></p>
+          <nav aria-label="{tk:text('home')}">
+            <ul>
+              <xsl:for-each select="('documents', 'persons', 'places', 'conventions', 'search'[$search])">
+                <li>
+                  <a href="{$root}{.}.html">
+                    <xsl:if test=". = $current"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>
+                    <xsl:value-of select="tk:text(.)"/>
+                  </a>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </nav>
+        </header>
+        <main id="main">
+          <xsl:sequence select="$content"/>
+        </main>
+        <footer class="colophon">
+          <p>
+            <xsl:value-of select="$edition-title"/>
+            <xsl:if test="$edition-editors">, ed. <xsl:value-of select="$edition-editors"/></xsl:if>
+            <xsl:if test="$edition-publisher">. <xsl:value-of select="$edition-publisher"/></xsl:if>
+            <xsl:if test="$edition-licence">. <xsl:value-of select="$edition-licence"/></xsl:if>
+            <xsl:text>. </xsl:text>
+            <xsl:value-of select="tk:text('generator')"/>
+            <xsl:text>.</xsl:text>
+          </p>
+        </footer>
+        <script src="{$root}assets/teikit.js" defer="defer"></script>
+        <xsl:if test="$current = 'search' and $search">
+          <script src="{$root}pagefind/pagefind-ui.js"></script>
+        </xsl:if>
+      </body>
+    </html>
+  </xsl:template>
+
+</xsl:stylesheet>

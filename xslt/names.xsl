@@ -1,0 +1,104 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Names and dates. A name with @ref links to its entry in the edition's
+  register of persons or places and says there who it is; each mention has an
+  id (m1, m2, ...) that the registers link back to. Dates become HTML time
+  elements with the normalised date in @datetime.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tk="https://teikit.org/ns/xslt"
+    xmlns="http://www.w3.org/1999/xhtml"
+    exclude-result-prefixes="#all">
+
+  <!-- The register entry a @ref points to ("#stalin"), or nothing. -->
+  <xsl:function name="tk:entry" as="element()?">
+    <xsl:param name="ref" as="xs:string?"/>
+    <xsl:variable name="id" select="if (starts-with($ref, '#')) then substring($ref, 2) else ()"/>
+    <xsl:sequence select="($registers ! key('tk:id', $id, .))[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tk:entry-page" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="if ($entry/self::tei:place) then 'places' else 'persons'"/>
+  </xsl:function>
+
+  <xsl:function name="tk:main-name" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="normalize-space((
+        $entry/(tei:persName, tei:placeName, tei:orgName)[@type = 'main'],
+        $entry/(tei:persName, tei:placeName, tei:orgName))[1])"/>
+  </xsl:function>
+
+  <xsl:function name="tk:mention-id" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:for-each select="$name">
+      <xsl:variable name="n" as="xs:string">
+        <xsl:number level="any" from="tei:text" count="tei:persName[@ref][ancestor::tei:text] | tei:placeName[@ref][ancestor::tei:text] | tei:orgName[@ref][ancestor::tei:text] | tei:rs[@ref][ancestor::tei:text]"/>
+      </xsl:variable>
+      <xsl:sequence select="'m' || $n"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name" mode="tk:body">
+    <xsl:variable name="entry" select="tk:entry(@ref)"/>
+    <xsl:variable name="class" select="string-join(('name', local-name()), ' ')"/>
+    <xsl:choose>
+      <xsl:when test="@ref and not($entry)">
+        <xsl:message select="'TK302&#9;' || path() || '&#9;' || local-name() || ' points to ' || @ref
+            || ', which is in none of the registers'"/>
+        <span class="{$class} unresolved"><xsl:apply-templates mode="#current"/></span>
+      </xsl:when>
+      <xsl:when test="not($entry)">
+        <span class="{$class}"><xsl:apply-templates mode="#current"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:element name="{if (ancestor::*[@ref][self::tei:persName | self::tei:placeName | self::tei:orgName | self::tei:rs])
+                             then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
+          <xsl:attribute name="class" select="$class"/>
+          <xsl:if test="not(ancestor::*[@ref][self::tei:persName | self::tei:placeName | self::tei:orgName | self::tei:rs])">
+            <xsl:attribute name="href" select="$root || tk:entry-page($entry) || '.html#' || $entry/@xml:id"/>
+          </xsl:if>
+          <xsl:attribute name="id" select="tk:mention-id(.)"/>
+          <xsl:apply-templates mode="#current"/>
+          <span class="tip" role="tooltip" data-pagefind-ignore="">
+            <xsl:value-of select="string-join((tk:main-name($entry), normalize-space($entry/tei:note[1])), ': ')"/>
+          </span>
+        </xsl:element>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A value HTML accepts in time/@datetime, or nothing. -->
+  <xsl:function name="tk:datetime" as="xs:string?">
+    <xsl:param name="when" as="xs:string?"/>
+    <xsl:sequence select="$when[matches(., '^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+\-]\d{2}:\d{2})?)?)?)?$')]"/>
+  </xsl:function>
+
+  <!-- A date for readers: "8 July 1950, 09:26", "July 1950", "1950". -->
+  <xsl:function name="tk:date-label" as="xs:string?">
+    <xsl:param name="when" as="xs:string?"/>
+    <xsl:sequence select="
+        if (not(tk:datetime($when))) then $when
+        else if (contains($when, 'T')) then
+          format-date(xs:date(substring-before($when, 'T')), '[D] [MNn] [Y]') || ', ' || substring(substring-after($when, 'T'), 1, 5)
+        else if (string-length($when) = 10) then format-date(xs:date($when), '[D] [MNn] [Y]')
+        else if (string-length($when) = 7) then format-date(xs:date($when || '-01'), '[MNn] [Y]')
+        else $when"/>
+  </xsl:function>
+
+  <xsl:template match="tei:date" mode="tk:body">
+    <xsl:variable name="dt" select="tk:datetime(@when)"/>
+    <xsl:choose>
+      <xsl:when test="$dt">
+        <time class="date" datetime="{$dt}"><xsl:apply-templates mode="#current"/></time>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="date"><xsl:apply-templates mode="#current"/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>

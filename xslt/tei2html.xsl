@@ -1,0 +1,85 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  teikit's HTML edition: the entry stylesheet.
+
+  Applied to a TEI document it writes the document's page and, as the
+  secondary result "summary.xml", the document's summary for the edition's
+  indexes. Called by name (tk:home, tk:chronology, tk:persons, tk:places,
+  tk:conventions, tk:search) with $edition set, it writes the edition's pages.
+
+  Messages start with a code and the path of the element concerned,
+  separated by tabs ("TK301<TAB>/Q{...}TEI[1]/...<TAB>words"); teikit turns
+  them into diagnostics with line and column.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tk="https://teikit.org/ns/xslt"
+    xmlns="http://www.w3.org/1999/xhtml"
+    exclude-result-prefixes="#all">
+
+  <xsl:include href="params.xsl"/>
+  <xsl:include href="l10n.xsl"/>
+  <xsl:include href="layout.xsl"/>
+  <xsl:include href="structure.xsl"/>
+  <xsl:include href="marks.xsl"/>
+  <xsl:include href="notes.xsl"/>
+  <xsl:include href="names.xsl"/>
+  <xsl:include href="header.xsl"/>
+  <xsl:include href="indexes.xsl"/>
+  <xsl:include href="site.xsl"/>
+  <xsl:include href="catchall.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
+  <xsl:output name="tk:xml" method="xml" encoding="UTF-8" indent="no"/>
+
+  <xsl:mode on-no-match="shallow-skip"/>
+
+  <xsl:template match="/">
+    <xsl:if test="not(tei:TEI)">
+      <xsl:message terminate="yes" select="'TK303&#9;' || path(*) || '&#9;the root element is '
+          || name(*) || ', not a TEI document'"/>
+    </xsl:if>
+    <xsl:apply-templates select="tei:TEI"/>
+  </xsl:template>
+
+  <xsl:template match="tei:TEI">
+    <xsl:result-document href="summary.xml" format="tk:xml">
+      <xsl:apply-templates select="." mode="tk:summary"/>
+    </xsl:result-document>
+    <xsl:call-template name="tk:page">
+      <xsl:with-param name="title" select="tk:title(.)"/>
+      <xsl:with-param name="lang" select="(@xml:lang, 'en')[1]"/>
+      <xsl:with-param name="description" select="normalize-space(tei:teiHeader/tei:profileDesc/tei:abstract)"/>
+      <xsl:with-param name="content">
+        <article class="document" data-pagefind-body="">
+          <h1><xsl:value-of select="tk:title(.)"/></h1>
+          <xsl:call-template name="tk:metadata">
+            <xsl:with-param name="tei" select="."/>
+          </xsl:call-template>
+          <fieldset class="views">
+            <legend><xsl:value-of select="tk:text('view')"/></legend>
+            <input type="radio" name="view" id="view-reading" value="reading" checked="checked"/>
+            <label for="view-reading"><xsl:value-of select="tk:text('reading')"/></label>
+            <input type="radio" name="view" id="view-diplomatic" value="diplomatic"/>
+            <label for="view-diplomatic"><xsl:value-of select="tk:text('diplomatic')"/></label>
+          </fieldset>
+          <div class="text">
+            <xsl:apply-templates select="tei:text" mode="tk:body"/>
+          </div>
+          <xsl:call-template name="tk:footnotes">
+            <xsl:with-param name="text" select="tei:text"/>
+          </xsl:call-template>
+          <xsl:call-template name="tk:cite">
+            <xsl:with-param name="tei" select="."/>
+          </xsl:call-template>
+          <xsl:call-template name="tk:encoding">
+            <xsl:with-param name="tei" select="."/>
+          </xsl:call-template>
+        </article>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+</xsl:stylesheet>
