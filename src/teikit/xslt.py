@@ -1,7 +1,7 @@
 """Saxon, compiled once and locked down, with its messages turned into diagnostics.
 
 Saxon reads and writes any file a stylesheet names unless told otherwise:
-after compiling, ``allowedProtocols`` is set to nothing, so a document cannot
+before the first transform, ``allowedProtocols`` is set to nothing, so a document cannot
 make the transform read ``file:`` or ``http:`` resources, and secondary
 results are captured in memory instead of written. Saxon prints
 ``xsl:message`` to file descriptor 2, which Python cannot capture; messages
@@ -46,6 +46,18 @@ class Result:
 
 _PROCESSOR: list[PySaxonProcessor] = []
 _COMPILED: dict[Path, Stylesheet] = {}
+_LOCKED: list[bool] = []
+
+
+def lock_down() -> None:
+    """From now on no transform in this process reads a file or a URL.
+
+    Saxon keeps the setting for good (it cannot be lifted again), so every
+    stylesheet is compiled first; teikit locks at the first transform.
+    """
+    if not _LOCKED:
+        processor().set_configuration_property(ALLOWED_PROTOCOLS, "")
+        _LOCKED.append(True)
 
 
 def processor() -> PySaxonProcessor:
@@ -69,13 +81,14 @@ class Stylesheet:
         self.path = path
         self.proc = processor()
         self._held: dict[str, Any] = {}
-        self.proc.set_configuration_property(ALLOWED_PROTOCOLS, "all")  # to read the modules
+        if _LOCKED:
+            raise TransformError(
+                f"{path}: compile every stylesheet before the first transform: Saxon is locked "
+                "down then and reads no more files")
         try:
             self.exe = self.proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(path))
         except PySaxonApiError as e:
             raise TransformError(f"{path}: the stylesheet does not compile: {e}") from None
-        finally:
-            self.proc.set_configuration_property(ALLOWED_PROTOCOLS, "")
         self.exe.set_save_xsl_message(True, None)
         self.exe.set_capture_result_documents(True)
         self.exe.set_base_output_uri("file:///teikit-captured/")
@@ -106,6 +119,7 @@ class Stylesheet:
     def apply(self, node: PyXdmNode, path: str, tree: etree._ElementTree | None = None,
               data: bytes = b"") -> Result:
         """Apply the stylesheet to a document; errors become diagnostics."""
+        lock_down()
         try:
             out = self.exe.transform_to_string(xdm_node=node) or ""
             failed = None
@@ -115,6 +129,7 @@ class Stylesheet:
 
     def call(self, template: str, path: str = "") -> Result:
         """Call a named template (the edition's own pages)."""
+        lock_down()
         try:
             out = self.exe.call_template_returning_string(template) or ""
             failed = None
@@ -129,10 +144,11 @@ class Stylesheet:
         self.exe.clear_xsl_messages()
         docs = {uri.rsplit("/", 1)[-1]: str(node)
                 for uri, node in (self.exe.get_result_documents() or {}).items()}
+        self.exe.set_capture_result_documents(True)  # forget them before the next transform
         diagnostics = messages_to_diagnostics(messages, path, tree, data)
         if failed and not any(d.code == "TK303" for d in diagnostics):
             diagnostics.append(diag("TK304", f"the transform failed: {failed.strip()}", path))
-        return Result(out if not failed else "", docs, diagnostics)
+        return Result(out, docs, diagnostics) if not failed else Result("", {}, diagnostics)
 
 
 def messages_to_diagnostics(messages: str, path: str, tree: etree._ElementTree | None,

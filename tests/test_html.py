@@ -1,0 +1,248 @@
+"""The HTML edition as a build: pages, indexes, diagnostics, safety, rebuilds, CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import html
+
+from conftest import ROOT
+from teikit.cli import main
+from teikit.settings import Settings, SettingsError, load_settings, parse_settings
+from teikit.web import build_html
+from teikit.xslt import element_at, messages_to_diagnostics
+
+TEI = ROOT / "tei"
+SETTINGS = load_settings(ROOT / "teikit.toml")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    report = build_html([TEI], out, SETTINGS, search=False)
+    assert not report.diagnostics, report.diagnostics
+    return out
+
+
+def page(site: Path, name: str) -> html.HtmlElement:
+    return html.fromstring((site / name).read_bytes())
+
+
+def test_the_sample_edition_has_every_page(site: Path) -> None:
+    for name in ("index.html", "documents.html", "persons.html", "places.html", "conventions.html",
+                 "assets/teikit.css", "assets/teikit.js", "tei/persons.xml"):
+        assert (site / name).is_file(), name
+    docs = sorted(p.stem for p in (site / "documents").glob("*.html"))
+    assert docs == sorted(p.stem for p in TEI.glob("0*.xml"))
+    assert not (site / "search.html").exists()  # built without search
+
+
+def test_home_page_comes_from_the_settings(site: Path) -> None:
+    home = page(site, "index.html")
+    assert home.xpath("string(//h1)") == SETTINGS.title
+    assert SETTINGS.introduction[0][:40] in home.text_content()
+    assert "5 documents" in home.xpath("string(//p[@class='extent'])")
+
+
+def test_chronology_is_sorted_and_filterable(site: Path) -> None:
+    doc = page(site, "documents.html")
+    when = doc.xpath("//table[@class='chronology']//time/@datetime")
+    assert len(when) == 5 and when == sorted(when)
+    senders = doc.xpath("//select[@data-filter='sender']/option/@value")
+    assert "stalin" in senders and "shtykov" in senders
+    rows = doc.xpath("//tbody/tr[contains(concat(' ', @data-sender, ' '), ' stalin ')]")
+    assert rows and all("Stalin" in r.xpath("string(td[3])") for r in rows)
+
+
+def test_register_lists_every_mention_with_a_link_to_it(site: Path) -> None:
+    persons = page(site, "persons.html")
+    links = persons.xpath("//section[@id='stalin']//a[@class='mention']/@href")
+    in_docs = 0
+    for f in (site / "documents").glob("*.html"):
+        in_docs += len(page(site, f"documents/{f.name}").xpath(
+            "//div[@class='text']//a[contains(@class,'name')][@href='../persons.html#stalin']")) + len(
+            page(site, f"documents/{f.name}").xpath(
+                "//section[@class='footnotes']//a[@href='../persons.html#stalin']"))
+    assert len(links) == in_docs > 0
+    for href in links:
+        name, anchor = href.split("#")
+        target = page(site, name).xpath(f"//*[@id='{anchor}']")
+        assert target and target[0].get("href") == "../persons.html#stalin"
+    assert page(site, "places.html").xpath("//section[@id='pyongyang']//a[@class='mention']")
+
+
+def test_document_page_metadata_and_links(site: Path) -> None:
+    doc = page(site, "documents/003_bc18ef6dd29c6293.html")
+    fields = {dt.text: dt.getnext().text_content() for dt in doc.xpath("//section[@class='metadata']//dt")}
+    assert fields["Translated by"] == "Vladislav Zubok"
+    assert fields["Archive"].startswith("Archive of the President of the Russian Federation")
+    doc = page(site, "documents/001_daaa185b9623fcbd.html")
+    fields = {dt.text: dt.getnext().text_content() for dt in doc.xpath("//section[@class='metadata']//dt")}
+    assert "→" in fields["From → to"] and "Stalin" in fields["From → to"]
+    assert doc.xpath("//a[@href='../tei/001_daaa185b9623fcbd.xml']")
+    assert (site / "tei" / "001_daaa185b9623fcbd.xml").read_bytes() == (
+        TEI / "001_daaa185b9623fcbd.xml").read_bytes()
+    notes = doc.xpath("//sup[@class='fn-ref']/a")
+    assert [a.text for a in notes] == [str(i) for i in range(1, len(notes) + 1)]
+    for a in notes:
+        n = a.get("href")[1:]
+        back = doc.xpath(f"//li[@id='{n}']/a[@class='backlink']/@href")
+        assert back == [f"#{a.get('id')}"]
+
+
+def test_stable_url_in_citation_when_base_url_is_set(tmp_path: Path) -> None:
+    s = parse_settings('[edition]\ntitle = "E"\nbase_url = "https://example.org/ed"\n')
+    build_html([TEI / "000_e0272aa94a0e144f.xml"], tmp_path, s, search=False)
+    cite = page(tmp_path, "documents/000_e0272aa94a0e144f.html").xpath("//section[@class='cite']//a/@href")
+    assert cite == ["https://example.org/ed/documents/000_e0272aa94a0e144f.html"]
+
+
+def test_pdf_linked_only_when_there_is_one(tmp_path: Path) -> None:
+    pdfs = tmp_path / "pdf"
+    pdfs.mkdir()
+    (pdfs / "000_e0272aa94a0e144f.pdf").write_bytes(b"%PDF-1.7\n")
+    out = tmp_path / "site"
+    build_html([TEI / "000_e0272aa94a0e144f.xml", TEI / "002_d3fe4099076271ef.xml"], out, pdf_dir=pdfs,
+               search=False)
+    linked = page(out, "documents/000_e0272aa94a0e144f.html")
+    assert linked.xpath("//a[@href='../pdf/000_e0272aa94a0e144f.pdf']")
+    assert not page(out, "documents/002_d3fe4099076271ef.html").xpath("//a[@type='application/pdf']")
+    assert (out / "pdf" / "000_e0272aa94a0e144f.pdf").is_file()
+
+
+def test_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
+    src = tmp_path / "tei"
+    shutil.copytree(TEI, src)
+    out = tmp_path / "site"
+    first = build_html([src], out, search=False)
+    assert first.written > 10
+    assert build_html([src], out, search=False).written == 0
+    (src / "002_d3fe4099076271ef.xml").unlink()
+    again = build_html([src], out, search=False)
+    assert not (out / "documents" / "002_d3fe4099076271ef.html").exists()  # no orphan page
+    assert not (out / "tei" / "002_d3fe4099076271ef.xml").exists()
+    assert 0 < again.written <= 6  # the edition's pages that list it
+
+
+TEI_NS = 'xmlns="http://www.tei-c.org/ns/1.0"'
+
+
+def _doc(body: str) -> str:
+    return (f'<TEI {TEI_NS}><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>'
+            '<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>'
+            f'</teiHeader>\n<text><body>\n<p>one <persName ref="#nobody">X</persName>\n'
+            f'two {body}</p></body></text></TEI>')
+
+
+def test_bad_documents_are_diagnosed_and_the_rest_builds(tmp_path: Path) -> None:
+    src = tmp_path / "tei"
+    src.mkdir()
+    (src / "good.xml").write_text(_doc("<w>kept</w>"), encoding="utf-8")
+    (src / "hostile.xml").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE TEI [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        f'<TEI {TEI_NS}>&x;</TEI>', encoding="utf-8")
+    (src / "broken.xml").write_text(f"<TEI {TEI_NS}><text>\n<p>unclosed</text></TEI>", encoding="utf-8")
+    (src / "other.xml").write_text("<html><body/></html>", encoding="utf-8")
+    out = tmp_path / "site"
+    report = build_html([src], out, search=False)
+    by_code = {(d.code, Path(d.path).name): d for d in report.diagnostics}
+    assert by_code[("TK203", "hostile.xml")].line == 2
+    assert by_code[("TK201", "broken.xml")].line == 2
+    assert ("TK303", "other.xml") in by_code
+    unhandled = by_code[("TK301", "good.xml")]
+    assert (unhandled.line, unhandled.col) == (4, 5) and "w" in unhandled.message
+    unresolved = by_code[("TK302", "good.xml")]
+    assert (unresolved.line, unresolved.col) == (3, 8)
+    assert report.documents == ["good"]
+    good = (out / "documents" / "good.html").read_text(encoding="utf-8")
+    assert "kept" in good and "passwd" not in good
+    assert not list(out.rglob("*.tmp")) and not (out / "documents" / "hostile.html").exists()
+
+
+PROBE = """
+import sys
+from pathlib import Path
+from teikit.xslt import Stylesheet, TransformError
+s = Stylesheet(Path(sys.argv[1]))
+r = s.apply(s.parse("<a/>"), "a.xml")
+print(r.output, sorted(r.documents))
+try:
+    Stylesheet(Path(sys.argv[1]))
+except TransformError as e:
+    print("refused:", e)
+"""
+
+
+def test_saxon_cannot_read_or_write_files(tmp_path: Path) -> None:
+    """A stylesheet (or a document steering one) reaches no file: reads fail, writes are captured."""
+    xsl = tmp_path / "probe.xsl"
+    xsl.write_text(
+        '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:template match="/"><xsl:result-document href="escaped.txt">x</xsl:result-document>'
+        '<r><xsl:value-of select="unparsed-text-available(\'file:///etc/hostname\')"/>'
+        '<xsl:value-of select="doc-available(\'file:///etc/passwd\')"/></r></xsl:template>'
+        '</xsl:stylesheet>', encoding="utf-8")
+    # Saxon's lock-down lasts for the process: probe it in a fresh one
+    done = subprocess.run([sys.executable, "-c", PROBE, str(xsl)], capture_output=True, text=True,
+                          cwd=tmp_path, check=True)
+    assert "falsefalse" in done.stdout and "escaped.txt" in done.stdout
+    assert not list(tmp_path.rglob("escaped.txt"))
+    assert "refused: " in done.stdout and "compile every stylesheet" in done.stdout
+
+
+def test_messages_become_diagnostics_with_line_and_column() -> None:
+    from lxml import etree
+
+    data = b'<a xmlns="urn:x">\n  <b/><b><c/></b>\n</a>'
+    tree = etree.fromstring(data).getroottree()
+    msgs = "TK301\t/Q{urn:x}a[1]/Q{urn:x}b[2]/Q{urn:x}c[1]\tno rule\nplain words"
+    d1, d2 = messages_to_diagnostics(msgs, "f.xml", tree, data)
+    assert (d1.code, d1.line, d1.col, d1.message) == ("TK301", 2, 10, "no rule")
+    assert (d2.code, d2.message) == ("TK300", "plain words")
+    assert element_at(tree, "/Q{urn:x}a[1]/Q{urn:x}b[3]") is None
+
+
+def test_settings_are_checked_with_clear_messages(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r":3:1: error\[TK011\] edition.base_url"):
+        parse_settings('[edition]\ntitle = "T"\nbase_url = "example.org"\n', Path("teikit.toml"))
+    with pytest.raises(SettingsError, match="unknown setting"):
+        parse_settings('[edition]\ntitel = "T"\n')
+    with pytest.raises(SettingsError, match="ORCID"):
+        parse_settings('[edition]\neditors = [{ name = "A", orcid = "123" }]\n')
+    s = parse_settings('[edition]\neditors = ["A. B", { name = "C", orcid = "0000-0002-1825-0097" }]\n'
+                       'base_url = "https://x.org"\nintroduction = """one\ntwo\n\nthree"""\n')
+    assert s.editor_names == "A. B; C" and s.base_url == "https://x.org/"
+    assert s.introduction == ("one two", "three")
+    with pytest.raises(SettingsError, match="no such settings file"):
+        load_settings(tmp_path / "absent.toml")
+    assert parse_settings("") == Settings()
+
+
+def test_cli_builds_the_site_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    r = CliRunner().invoke(main, ["html", str(TEI), "-o", str(out), "--no-search",
+                                  "--settings", str(ROOT / "teikit.toml")])
+    assert r.exit_code == 0, r.output
+    assert "5 documents" in r.output and (out / "index.html").is_file()
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[edition]\ntitle = 3\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["html", str(TEI), "-o", str(out), "--settings", str(bad)])
+    assert r.exit_code == 2 and "edition.title" in r.output
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<TEI", encoding="utf-8")
+    r = CliRunner().invoke(main, ["html", str(broken), "-o", str(out), "--no-search"])
+    assert r.exit_code == 1 and "TK201" in r.output
+
+
+@pytest.mark.slow
+def test_search_index_is_built(tmp_path: Path) -> None:
+    report = build_html([TEI], tmp_path, SETTINGS, search=True)
+    assert not report.diagnostics, report.diagnostics
+    assert (tmp_path / "pagefind" / "pagefind-ui.js").is_file()
+    assert (tmp_path / "search.html").is_file()
+    assert list((tmp_path / "pagefind").glob("index/*.pf_index"))
