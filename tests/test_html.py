@@ -122,6 +122,8 @@ def test_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
     first = build_html([src], out, search=False)
     assert first.written > 10
     assert build_html([src], out, search=False).written == 0
+    # regression: the edition's pages (root "") once leaked their root into the next build
+    assert page(out, "documents/000_e0272aa94a0e144f.html").xpath("//link[@href='../assets/teikit.css']")
     (src / "002_d3fe4099076271ef.xml").unlink()
     again = build_html([src], out, search=False)
     assert not (out / "documents" / "002_d3fe4099076271ef.html").exists()  # no orphan page

@@ -32,14 +32,18 @@
         $entry/(tei:persName, tei:placeName, tei:orgName))[1])"/>
   </xsl:function>
 
+  <!-- Mentions of registered names in the text, counted once per document
+       by an accumulator (xsl:number would rescan the text for each name). -->
+  <xsl:accumulator name="tk:mentions" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:text" select="0"/>
+    <xsl:accumulator-rule select="$value + 1"
+        match="tei:persName[@ref][ancestor::tei:text] | tei:placeName[@ref][ancestor::tei:text]
+               | tei:orgName[@ref][ancestor::tei:text] | tei:rs[@ref][ancestor::tei:text]"/>
+  </xsl:accumulator>
+
   <xsl:function name="tk:mention-id" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:for-each select="$name">
-      <xsl:variable name="n" as="xs:string">
-        <xsl:number level="any" from="tei:text" count="tei:persName[@ref][ancestor::tei:text] | tei:placeName[@ref][ancestor::tei:text] | tei:orgName[@ref][ancestor::tei:text] | tei:rs[@ref][ancestor::tei:text]"/>
-      </xsl:variable>
-      <xsl:sequence select="'m' || $n"/>
-    </xsl:for-each>
+    <xsl:sequence select="'m' || $name/accumulator-after('tk:mentions')"/>
   </xsl:function>
 
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name" mode="tk:body">

@@ -20,11 +20,15 @@
         and not($note/parent::tei:div | $note/parent::tei:body | $note/parent::tei:front | $note/parent::tei:back)"/>
   </xsl:function>
 
+  <!-- Footnotes numbered once per document by an accumulator. -->
+  <xsl:accumulator name="tk:notes" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:text" select="0"/>
+    <xsl:accumulator-rule match="tei:note[ancestor::tei:text][tk:is-footnote(.)]" select="$value + 1"/>
+  </xsl:accumulator>
+
   <xsl:function name="tk:note-number" as="xs:string">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:for-each select="$note">
-      <xsl:number level="any" from="tei:text" count="tei:note[ancestor::tei:text][tk:is-footnote(.)]"/>
-    </xsl:for-each>
+    <xsl:sequence select="string($note/accumulator-after('tk:notes'))"/>
   </xsl:function>
 
   <xsl:function name="tk:note-label" as="xs:string">

@@ -34,7 +34,7 @@
   <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
   <xsl:output name="tk:xml" method="xml" encoding="UTF-8" indent="no"/>
 
-  <xsl:mode on-no-match="shallow-skip"/>
+  <xsl:mode on-no-match="shallow-skip" use-accumulators="#all"/>
 
   <xsl:template match="/">
     <!-- Not terminate="yes": Saxon would print the termination to stderr. -->

@@ -54,6 +54,8 @@ class HtmlReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     transform_seconds: float = 0.0
+    #: wall-clock seconds of each stage: documents, copies, edition, search
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -86,7 +88,7 @@ def _start(job: _Job) -> None:
     """Compile once per process and read the registers once."""
     sheet = compiled(ENTRY)
     regs = [sheet.parse(load_file(r).data.decode("utf-8")) for r in job.registers]
-    sheet.set_params({**job.params, "registers": regs})
+    sheet.set_params({**job.params, "registers": regs, "root": "../"})
     _STATE.update(sheet=sheet, job=job)
 
 
@@ -165,15 +167,26 @@ def build_html(paths: list[str | Path], out_dir: str | Path, settings: Settings 
     _check_ids(docs, report)
     pdf_ids = _copy_pdfs(Path(pdf_dir), out) if pdf_dir else frozenset()
     job = _Job(tuple(regs), _static_params(settings, search), str(out), pdf_ids)
+    clock = time.perf_counter()
     summaries = _render_all(docs, job, jobs, report)
     _remove_stale(out / "documents", "*.html", {f"{d}.html" for d in report.documents})
+    clock = _lap(report, "documents", clock)
     _copy_files(files, out / "tei", report)
     _copy_files([str(p) for p in sorted(ASSETS.iterdir())], out / "assets", report)
+    clock = _lap(report, "copies", clock)
     _edition_pages(summaries, job, out, report)
+    clock = _lap(report, "edition", clock)
     if search:
         report.diagnostics += run_pagefind(out)
+        _lap(report, "search", clock)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _lap(report: HtmlReport, stage: str, since: float) -> float:
+    now = time.perf_counter()
+    report.stages[stage] = now - since
+    return now
 
 
 def _check_ids(docs: list[str], report: HtmlReport) -> None:
