@@ -5,6 +5,7 @@ The functions the command line calls, for scripting a project's own pipeline::
     import teikit
     results = teikit.convert_paths(["texts/"], "tei/")
     text = teikit.tei_to_text(results[0].tree)
+    report = teikit.build_html(["tei/"], "output/html", teikit.load_settings("teikit.toml"))
 """
 
 __version__ = "0.1.0"
@@ -20,6 +21,7 @@ from teikit.diagnostics import CODES, Diagnostic, Severity  # noqa: E402
 from teikit.errors import TeikitError  # noqa: E402
 from teikit.registers import Register, load_register  # noqa: E402
 from teikit.rules import get_profile, register_profile, register_rule  # noqa: E402
+from teikit.settings import Settings, load_settings  # noqa: E402
 from teikit.source import decode, read_source  # noqa: E402
 from teikit.totext import tei_to_text  # noqa: E402
 
@@ -28,18 +30,30 @@ __all__ = [
     "Conversion",
     "Diagnostic",
     "Register",
+    "Settings",
     "Severity",
     "TeikitError",
     "__version__",
+    "build_html",
     "convert_file",
     "convert_paths",
     "convert_source",
     "decode",
     "default_register",
     "get_profile",
+    "load_settings",
     "load_register",
     "read_source",
     "register_profile",
     "register_rule",
     "tei_to_text",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The HTML edition loads Saxon: imported on first use, not with every command."""
+    if name == "build_html":
+        from teikit.web import build_html
+
+        return build_html
+    raise AttributeError(f"module 'teikit' has no attribute {name!r}")
