@@ -212,3 +212,10 @@ def test_every_command_has_help_and_a_readme_entry() -> None:
             for opt in getattr(param, "opts", []):
                 if opt.startswith("--") and opt not in ("--help",):
                     assert opt in readme, f"README does not document {name} {opt}"
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    blocks = [b.strip() for b in readme.split("```sh")[1:3]]
+    assert blocks[1].split("```")[0].strip() == ci
