@@ -142,6 +142,7 @@
             <xsl:variable name="others" select="(tei:persName | tei:placeName | tei:orgName)[not(@type = 'main')]"/>
             <xsl:if test="$others">
               <p class="other-names">
+                <span class="label"><xsl:value-of select="tk:text('other-names')"/>: </span>
                 <xsl:for-each select="$others">
                   <xsl:if test="position() gt 1">; </xsl:if>
                   <span class="{(@type, 'alias')[1]}"><xsl:value-of select="normalize-space()"/></span>

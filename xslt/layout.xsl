@@ -27,6 +27,8 @@
           <meta name="description" content="{$description}"/>
         </xsl:if>
         <meta name="generator" content="teikit"/>
+        <!-- No icon file: an empty one spares every page a failed request. -->
+        <link rel="icon" href="data:,"/>
         <link rel="stylesheet" href="{$root}assets/teikit.css"/>
         <xsl:if test="$current = 'search' and $search">
           <link rel="stylesheet" href="{$root}pagefind/pagefind-ui.css"/>

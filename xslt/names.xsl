@@ -68,12 +68,21 @@
           <xsl:attribute name="id" select="tk:mention-id(.)"/>
           <xsl:apply-templates mode="#current"/>
           <span class="tip" role="tooltip" data-pagefind-ignore="">
-            <xsl:value-of select="string-join((tk:main-name($entry), normalize-space($entry/tei:note[1])), ': ')"/>
+            <xsl:value-of select="tk:entry-summary($entry)"/>
           </span>
         </xsl:element>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- Who or what an entry is, in a line: its main name and its note, or
+       what kind of entry it is when the register says no more. -->
+  <xsl:function name="tk:entry-summary" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="note" select="normalize-space($entry/tei:note[1])"/>
+    <xsl:sequence select="tk:main-name($entry) || (if ($note) then ': ' || $note
+        else ' (' || tk:text(if ($entry/self::tei:place) then 'a-place' else 'a-person') || ')')"/>
+  </xsl:function>
 
   <!-- A value HTML accepts in time/@datetime, or nothing. -->
   <xsl:function name="tk:datetime" as="xs:string?">

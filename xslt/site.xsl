@@ -51,6 +51,7 @@
       <xsl:with-param name="current" select="'search'"/>
       <xsl:with-param name="content">
         <h1><xsl:value-of select="tk:text('search')"/></h1>
+        <label class="search-label" id="search-label"><xsl:value-of select="tk:text('search-label')"/></label>
         <div id="search" class="search"></div>
         <p class="hint search-help"><xsl:value-of select="tk:text('search-help')"/></p>
       </xsl:with-param>
@@ -114,15 +115,15 @@
                 <xsl:apply-templates mode="tk:body"/>
               </xsl:variable>
               <tr>
-                <td><code><xsl:value-of select="@source"/></code></td>
-                <td>
+                <td data-label="In the source"><code><xsl:value-of select="@source"/></code></td>
+                <td data-label="Meaning">
                   <xsl:value-of select="@means"/>
                   <xsl:for-each select=".//tei:note[tk:is-footnote(.)]">
                     <br/><small class="example-note">* <xsl:value-of select="tk:note-label(.) || ': ' || normalize-space()"/></small>
                   </xsl:for-each>
                 </td>
-                <td class="view-reading"><xsl:sequence select="tk:unlink($example)"/></td>
-                <td class="view-diplomatic"><xsl:sequence select="tk:unlink($example)"/></td>
+                <td class="view-reading" data-label="{tk:text('reading')}"><xsl:sequence select="tk:unlink($example)"/></td>
+                <td class="view-diplomatic" data-label="{tk:text('diplomatic')}"><xsl:sequence select="tk:unlink($example)"/></td>
               </tr>
             </xsl:for-each>
           </tbody>

@@ -51,10 +51,41 @@
     apply();
   }
 
+  // A tip that would run off the screen is moved back inside it.
+  function fitTip(event) {
+    var host = event.target.closest && event.target.closest(".mk, .name");
+    var tip = host && host.querySelector(":scope > .tip");
+    if (!tip) { return; }
+    tip.style.left = "";
+    var box = tip.getBoundingClientRect();
+    var room = document.documentElement.clientWidth - 6;
+    if (box.right > room) { tip.style.left = (room - box.right) + "px"; }
+    box = tip.getBoundingClientRect();
+    if (box.left < 6) { tip.style.left = (parseFloat(tip.style.left || "0") + 6 - box.left) + "px"; }
+  }
+
+  function initTips() {
+    document.addEventListener("mouseover", fitTip);
+    document.addEventListener("focusin", fitTip);
+  }
+
+  // pagefind's box gets the page's visible label (it has only a placeholder).
+  function labelSearch(tries) {
+    var input = document.querySelector("#search input[type=text], #search input[type=search]");
+    var label = document.getElementById("search-label");
+    if (input) {
+      input.id = "search-input";
+      if (label) { label.htmlFor = "search-input"; }
+      return;
+    }
+    if (tries > 0) { setTimeout(function () { labelSearch(tries - 1); }, 50); }
+  }
+
   function initSearch() {
     var el = document.getElementById("search");
     if (!el || typeof PagefindUI === "undefined") { return; }
     new PagefindUI({ element: "#search", showSubResults: true, resetStyles: false });
+    labelSearch(40);
     if (location.protocol !== "file:") {
       var help = document.querySelector(".search-help");
       if (help) { help.hidden = true; }
@@ -62,6 +93,7 @@
   }
 
   initViews();
+  initTips();
   initFilter();
   initSearch();
 }());
