@@ -99,7 +99,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    atomic_write(path, data)
+    atomic_write(path, data, sync=False)  # the site can be built again
     return True
 
 
@@ -171,14 +171,16 @@ def build_html(paths: list[str | Path], out_dir: str | Path, settings: Settings 
     summaries = _render_all(docs, job, jobs, report)
     _remove_stale(out / "documents", "*.html", {f"{d}.html" for d in report.documents})
     clock = _lap(report, "documents", clock)
+    # pagefind indexes the document pages while the rest of the site is made
+    indexing = start_pagefind(out) if search else None
     _copy_files(files, out / "tei", report)
     _copy_files([str(p) for p in sorted(ASSETS.iterdir())], out / "assets", report)
     clock = _lap(report, "copies", clock)
     _edition_pages(summaries, job, out, report)
     clock = _lap(report, "edition", clock)
-    if search:
-        report.diagnostics += run_pagefind(out)
-        _lap(report, "search", clock)
+    if indexing is not None:
+        report.diagnostics += finish_pagefind(indexing, out)
+        _lap(report, "search (after the rest)", clock)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -255,15 +257,26 @@ def _remove_stale(folder: Path, pattern: str, keep: set[str]) -> None:
                 f.unlink()
 
 
-def run_pagefind(site: Path) -> list[Diagnostic]:
-    """Index the site for search with pagefind; a failure is a diagnostic, not a crash."""
+def start_pagefind(site: Path) -> subprocess.Popen[str] | OSError:
+    """Start indexing the site for search (pagefind indexes pages marked data-pagefind-body)."""
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind",
            "--silent"]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return [diag("TK306", f"search index not built: {e}", str(site))]
-    if done.returncode != 0:
-        words = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        return e
+
+
+def finish_pagefind(proc: subprocess.Popen[str] | OSError, site: Path) -> list[Diagnostic]:
+    """Wait for the index; a failure is a diagnostic, not a crash."""
+    if isinstance(proc, OSError):
+        return [diag("TK306", f"search index not built: {proc}", str(site))]
+    try:
+        out, err = proc.communicate(timeout=1800)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return [diag("TK306", "search index not built: pagefind ran for more than 30 minutes", str(site))]
+    if proc.returncode != 0:
+        words = (err or out).strip().splitlines()[-3:]
         return [diag("TK306", "search index not built: " + " ".join(words), str(site))]
     return []

@@ -38,15 +38,21 @@ def is_pristine(path: Path) -> bool:
     return hashlib.sha256(data[m.end():]).hexdigest() == m.group("h").decode()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
+def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write to a temporary file in the same folder, then rename over the target.
+
+    The rename alone means no reader ever sees a half-written file; ``sync``
+    also makes it survive a power cut, which files that a build can make
+    again (the HTML site) do without, for speed.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
