@@ -65,7 +65,8 @@ def transform_only(tei: Path, n: int) -> None:
         sheet.apply(node, x.path, x.tree, x.data)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    print(f"transform only, {len(times)} documents of {statistics.mean(len(x.data) for x in loaded) / 1024:.1f} KB:"
+    size = statistics.mean(len(x.data) for x in loaded) / 1024
+    print(f"transform only, {len(times)} documents of {size:.1f} KB:"
           f" mean {statistics.mean(times):.2f} ms, median {statistics.median(times):.2f} ms,"
           f" p95 {times[int(len(times) * .95)]:.2f} ms per document")
 
@@ -89,7 +90,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         tei = tei_corpus(Path(tmp), max(args.docs, args.site_docs))
-        print(f"corpus: {max(args.docs, args.site_docs)} TEI documents made in {time.perf_counter() - t:.0f} s"
+        made = time.perf_counter() - t
+        print(f"corpus: {max(args.docs, args.site_docs)} TEI documents made in {made:.0f} s"
               " (not timed below)")
         transform_only(tei, args.docs)
         if args.site_docs:

@@ -100,7 +100,7 @@ def convert_source(src: Source, *, profile: Profile | None = None,
         diags.append(diag("TK106", f"{name!r} looks like a person's name but is not in the "
                           "edition's register", src.path, line, col))
     back = normalise(tei_to_text(tree))
-    expected = normalise(framed.text)
+    expected = normalise(doc.text)  # the same as framed.text: the lines the document was read from
     if back != expected:
         at = next((i for i, (a, b) in enumerate(zip(back, expected, strict=False)) if a != b),
                   min(len(back), len(expected)))

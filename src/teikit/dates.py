@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _MONTHS = {
@@ -37,9 +38,17 @@ _PATTERNS = [
     # 1950-07-08
     re.compile(r"(?<![\d-])(?P<y>1[6-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])"),
 ]
-_DIGIT = re.compile(r"\d")
-_MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-                         r"|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
+#: Where matches of the patterns can begin: a number's first digit (patterns 0, 2 and 3)
+#: or a month's capital (pattern 1). The patterns begin with a look-behind or an
+#: optional group, so the regex engine would try them at every character; these
+#: begin with a class, which it finds fast, and consume one character only, so no
+#: place where a match could begin is skipped.
+_NUMBER_START = re.compile(r"\d(?<!\d\d)")
+_MONTH_START = re.compile(r"[JFMASOND](?=an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec"
+                          r"|AN|EB|AR|PR|AY|UN|UL|UG|EP|CT|OV|EC)")
+#: Something every date holds: a digit or a month's capital, then what must follow it.
+_ANY_HINT = re.compile(r"[\dJFMASOND](?:(?<=\d)(?:\.?\s+[JFMASOND]|[.\-]\d)"
+                       r"|(?<=[JFMASOND])[A-Za-z]*\.?\s+\d)")
 DATE_ALONE = re.compile(
     r"^(?:(?:[0-3]?\d\s+" + MON + r",?\s+\d{4})|(?:" + MON.replace("mon", "mon2")
     + r"\s+[0-3]?\d,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$")
@@ -99,19 +108,32 @@ def find_dates(s: str, context_year: int | None = None, yearless: bool = False) 
     ``yearless`` is set and a context year is known: then it is inferred.
     """
     found: list[DateMatch] = []
-    if not _DIGIT.search(s):
+    if not _ANY_HINT.search(s):  # most text: one quick look instead of one per pattern
         return found
-    month = _MONTH_WORD.search(s) is not None
-    for k, pat in enumerate(_PATTERNS):
-        if (k < 2 and not month) or (k == 2 and "." not in s) or (k == 3 and "-" not in s):
-            continue
-        for m in pat.finditer(s):
+    numbers = [m.start() for m in _NUMBER_START.finditer(s)]
+    months = [m.start() for m in _MONTH_START.finditer(s)]
+    for pat, starts in zip(_PATTERNS, (numbers, months, numbers, numbers), strict=True):
+        for m in matches_at(pat, starts, s):
             if m.groupdict().get("y") is None and not (yearless and context_year):
                 continue
             d = _build(m, context_year)
             if d and not any(d.start < f.end and f.start < d.end for f in found):
                 found.append(d)
     return sorted(found, key=lambda d: d.start)
+
+
+def matches_at(pattern: re.Pattern[str], starts: Iterable[int], s: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(s)``, trying ``pattern`` only at the offsets ``starts`` (ascending).
+
+    ``starts`` must hold every offset where a match of ``pattern`` can begin; the
+    match there is the one finditer would find (look-behinds and ``\\b`` still
+    see the text before it).
+    """
+    end = 0
+    for at in starts:
+        if at >= end and (m := pattern.match(s, at)):
+            end = m.end()
+            yield m
 
 
 def parse_date(s: str, context_year: int | None = None) -> DateMatch | None:

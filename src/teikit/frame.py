@@ -98,13 +98,21 @@ SPACES = " \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 class Line:
     """One line of the source: 1-based number, offset of its first character."""
 
-    __slots__ = ("no", "offset", "text", "stripped")
+    __slots__ = ("no", "offset", "text", "stripped", "_norm")
 
-    def __init__(self, no: int, offset: int, text: str) -> None:
+    def __init__(self, no: int, offset: int, text: str, stripped: str | None = None) -> None:
         self.no = no
         self.offset = offset
         self.text = text
-        self.stripped = text.strip(SPACES)
+        self.stripped = text.strip(SPACES) if stripped is None else stripped
+        self._norm: str | None = None
+
+    @property
+    def norm(self) -> str:
+        """Its words single-spaced and casefolded, as labels are compared (worked out once)."""
+        if self._norm is None:
+            self._norm = _norm(self.text)
+        return self._norm
 
     def __repr__(self) -> str:
         return f"Line({self.no}, {self.offset}, {self.text!r})"
@@ -150,9 +158,16 @@ def document_text(lines: list[Line]) -> str:
 
 
 def split_lines(text: str) -> list[Line]:
+    """The source's non-blank lines, with their numbers and offsets.
+
+    Blank lines mean nothing to the frame, the catalogue or the document (every
+    step skipped them), and a web page has more of them than of any other kind.
+    """
     out, offset = [], 0
-    for i, t in enumerate(text.split("\n")):
-        out.append(Line(i + 1, offset, t))
+    for i, t in enumerate(text.split("\n"), 1):
+        stripped = t.strip(SPACES)
+        if stripped:
+            out.append(Line(i, offset, t, stripped))
         offset += len(t) + 1
     return out
 
@@ -161,18 +176,30 @@ def _norm(s: str) -> str:
     return " ".join(s.split()).casefold()
 
 
-FRAME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in FRAME_PATTERNS), re.I)
+#: The frame patterns anchored at the start of a line, as one expression: cheap to try.
+FRAME_START = re.compile("|".join(f"(?:{p.pattern})" for p in FRAME_PATTERNS
+                                  if p.pattern.startswith("^")), re.I)
+#: The unanchored ones must be searched for along the whole line, which is slow with re.I.
+FRAME_ANYWHERE = re.compile("|".join(f"(?:{p.pattern})" for p in FRAME_PATTERNS
+                                     if not p.pattern.startswith("^")), re.I)
 
 
-def is_frame(s: str) -> bool:
-    n = _norm(s)
+def _has_hint(n: str) -> bool:
+    """Whether a casefolded line may match FRAME_ANYWHERE: each of its patterns holds one
+    of these words (with no i, s or k, which re.I also matches to other characters)."""
+    return "welcome" in n or "to copyr" in n
+
+
+def is_frame(ln: Line) -> bool:
+    n = ln.norm
     if not n:
         return False
-    return n in FRAME_LABELS or FRAME_ANY.search(n) is not None
+    return (n in FRAME_LABELS or FRAME_START.match(n) is not None
+            or (_has_hint(n) and FRAME_ANYWHERE.search(n) is not None))
 
 
-def is_tail_label(s: str) -> bool:
-    return _norm(s) in TAIL_LABELS
+def is_tail_label(ln: Line) -> bool:
+    return ln.norm in TAIL_LABELS
 
 
 def _title_like(s: str) -> bool:
@@ -194,7 +221,7 @@ def split_frame(src: Source) -> Framed:
     for ln in lines[start:end]:
         if not ln.stripped:
             continue
-        if is_frame(ln.text) or ARTEFACT.fullmatch(ln.stripped):
+        if is_frame(ln) or ARTEFACT.fullmatch(ln.stripped):
             dropped.append(ln)
             continue
         doc.append(ln)
@@ -229,11 +256,11 @@ def _find_anchor(lines: list[Line]) -> int | None:
     """Index of the catalogue date line that heads a web page's document."""
     for i, ln in enumerate(lines):
         s = ln.stripped
-        if len(s) > 100 and len(s.split()) > 20 and not is_frame(s):
+        if len(s) > 100 and len(s.split()) > 20 and not is_frame(ln):
             return None  # running prose: the document has begun
         if not s or len(s) > 24 or not DATE_ALONE.match(s):
             continue
-        nxt = [j for j in _nonblank(lines, i + 1, 4) if not is_frame(lines[j].text)]
+        nxt = [j for j in _nonblank(lines, i + 1, 4) if not is_frame(lines[j])]
         for j in nxt[:2]:
             t = lines[j].stripped
             if _title_like(t) or FUNDER.match(t):
@@ -247,7 +274,7 @@ def _head(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> int:
     if anchor is not None:
         before = [j for j in range(anchor) if lines[j].stripped]
         for j in before:
-            if j == before[-1] and not is_frame(lines[j].text) and len(lines[j].text.split()) >= 5:
+            if j == before[-1] and not is_frame(lines[j]) and len(lines[j].text.split()) >= 5:
                 cat.summary.append(lines[j].stripped)
             else:
                 dropped.append(lines[j])
@@ -259,7 +286,7 @@ def _head(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> int:
     if first and TEXTBOOK_HEAD.match(lines[first[0]].stripped):
         return _textbook_head(lines, first[0], cat, dropped)
     i = 0
-    while i < len(lines) and (not lines[i].stripped or is_frame(lines[i].text)):
+    while i < len(lines) and (not lines[i].stripped or is_frame(lines[i])):
         if lines[i].stripped:
             dropped.append(lines[i])
         i += 1
@@ -272,7 +299,7 @@ def _textbook_head(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line
     cat.title = m.group("title").strip()
     j = i + 1
     while j < len(lines) and (not lines[j].stripped or TEXTBOOK_DUP.match(lines[j].stripped)
-                              or is_frame(lines[j].text)):
+                              or is_frame(lines[j])):
         if lines[j].stripped:
             dropped.append(lines[j])
         j += 1
@@ -295,7 +322,7 @@ def _widgets(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line]) -> 
     while i < len(lines):
         ln = lines[i]
         s = ln.stripped
-        n = _norm(s)
+        n = ln.norm
         if not s:
             i += 1
             continue
@@ -311,7 +338,7 @@ def _widgets(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line]) -> 
             _read_citation(s, cat)
         elif in_citation:
             cat.summary.append(s)
-        elif is_frame(s) or ARTEFACT.fullmatch(s):
+        elif is_frame(ln) or ARTEFACT.fullmatch(s):
             dropped.append(ln)
         elif not cat.title and _title_like(s) and not _starts_document(s):
             cat.title = s
@@ -354,7 +381,7 @@ def _tail(lines: list[Line], start: int, cat: Catalogue, dropped: list[Line]) ->
     end = None
     for i in range(start, len(lines)):
         s = lines[i].stripped
-        if is_tail_label(s) or SOURCE_LINE.match(s) or TAIL_LINE.match(s):
+        if is_tail_label(lines[i]) or SOURCE_LINE.match(s) or TAIL_LINE.match(s):
             end = i
             break
     if end is None:
@@ -381,8 +408,8 @@ def _read_tail(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> None:
         s = ln.stripped
         if not s:
             continue
-        n = _norm(s)
-        if is_tail_label(s):
+        n = ln.norm
+        if is_tail_label(ln):
             label = n
             dropped.append(ln)
             continue

@@ -15,6 +15,7 @@ from teikit.registers import Register
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI_NS}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+DATELINE = f"{{{TEI_NS}}}dateline"
 PLACE_DESC = {"above": "above the line or form", "below": "below the line", "margin": "in the margin",
               "top": "at the top of the page", "bottom": "at the foot of the page",
               "across": "across the document", "inline": "between the lines"}
@@ -206,16 +207,17 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
     sent = E("correspAction", {"type": "sent"})
     for p in parties.senders:
         sent.append(_pers(p))
-    place = _place_in(body, r"^\s*from\b")
+    lines = _form_lines(body)
+    place = _place_in(lines, r"^\s*from\b")
     if place is not None:
         sent.append(place)
-    when, when_text = _sent_when(body, cat)
+    when, when_text = _sent_when(lines, cat)
     if when:
         sent.append(E("date", {"when": when}, when_text))
     recv = E("correspAction", {"type": "received"})
     for p in parties.addressees:
         recv.append(_pers(p))
-    rplace = _place_in(body, r"^\s*to\b")
+    rplace = _place_in(lines, r"^\s*to\b")
     if rplace is not None:
         recv.append(rplace)
     if parties.senders and parties.addressees:
@@ -241,9 +243,17 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
     return pd
 
 
-def _place_in(body: etree._Element, lead: str) -> etree._Element | None:
-    for el in body.iter(f"{{{TEI_NS}}}dateline", f"{{{TEI_NS}}}seg"):
-        text = "".join(el.itertext())
+FormLines = list[tuple[etree._Element, str]]
+
+
+def _form_lines(body: etree._Element) -> FormLines:
+    """The datelines and segs of the body with their text, in order (read once, asked thrice)."""
+    return [(el, "".join(el.itertext()))
+            for el in body.iter(f"{{{TEI_NS}}}dateline", f"{{{TEI_NS}}}seg")]
+
+
+def _place_in(lines: FormLines, lead: str) -> etree._Element | None:
+    for el, text in lines:
         if re.match(lead, text, re.I):
             for pn in el.iter(f"{{{TEI_NS}}}placeName"):
                 out = E("placeName", {"ref": pn.get("ref")} if pn.get("ref") else {},
@@ -252,11 +262,10 @@ def _place_in(body: etree._Element, lead: str) -> etree._Element | None:
     return None
 
 
-def _sent_when(body: etree._Element, cat: Catalogue) -> tuple[str, str]:
+def _sent_when(lines: FormLines, cat: Catalogue) -> tuple[str, str]:
     """When the document was sent: the telegram's 'sent' dateline, else the catalogue date."""
-    for dl in body.iter(f"{{{TEI_NS}}}dateline"):
-        text = "".join(dl.itertext())
-        if re.match(r"^\s*(from|sent)\b", text, re.I):
+    for dl, text in lines:
+        if dl.tag == DATELINE and re.match(r"^\s*(from|sent)\b", text, re.I):
             for d in dl.iter(f"{{{TEI_NS}}}date"):
                 if cat.date and not d.get("when", "").startswith(cat.date[:4]):
                     continue

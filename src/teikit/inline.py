@@ -9,11 +9,12 @@ spaced-dot omissions as gaps, and XML-forbidden characters as <g> references.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from teikit.dates import find_dates
+from teikit.dates import find_dates, matches_at
 from teikit.diagnostics import Diagnostic, diag
 from teikit.parse import Bracket, Document, Node, Text, slice_nodes
 from teikit.registers import Register
@@ -39,6 +40,12 @@ ELLIPSIS = re.compile(r"\.(?:[ \t]\.){2,3}")
 CANDIDATE = re.compile(r"\b(?:Cde\.|cde\.|Comrade|comrade|Colonel|General|Marshal|Amb\.|"
                        r"Ambassador|Mr\.|Mrs\.)\s+(?P<name>[A-ZА-Я][\w’\-]+(?:\s+[A-ZА-Я][\w’\-]+)?)"
                        r"|(?P<caps>\b[A-Z][A-Z’\-]{3,}(?:\s+[A-Z][A-Z’\-]{1,})*\b)")
+#: Where a CANDIDATE can begin: a word's first letter, of a title or before three more
+#: capitals. CANDIDATE begins with \b, so the regex engine would try it at every
+#: character; this begins with a class, which it finds fast, and consumes one
+#: character only, so no place where CANDIDATE could begin is skipped.
+CANDIDATE_START = re.compile(r"[A-Zc](?<!\w.)(?=[A-Z’\-]{3}|de\.|omrade|olonel|eneral|arshal|mb"
+                             r"|rs?\.)")
 NOT_NAMES = {"CIPHERED", "TELEGRAM", "CABLE", "MINISTRY", "FOREIGN", "AFFAIRS", "DEAR", "DPRK",
              "USSR", "TOP", "SECRET", "URGENT", "COPY", "COPIES", "FOR", "FROM", "THE", "AND",
              "HTML", "PDF", "KPA", "VOTED", "GSSA", "APRF", "TASS", "UN", "USA", "STAFF",
@@ -64,12 +71,16 @@ class DocState:
 
 
 def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Element) -> etree._Element:
-    if attrs and any(XML_FORBIDDEN.search(v) for v in attrs.values()):
+    if attrs and XML_FORBIDDEN.search("".join(attrs.values())):
         attrs = {k: XML_FORBIDDEN.sub("\ufffd", v) for k, v in attrs.items()}
-    el = etree.Element(TEI_TAG[tag], attrs,
-                       nsmap={None: TEI_NS} if tag == "TEI" else None)
-    if items:
-        append_items(el, list(items))
+    if tag == "TEI":
+        el = etree.Element(TEI_TAG[tag], attrs, nsmap={None: TEI_NS})
+    else:
+        el = etree.Element(TEI_TAG[tag], attrs)
+    if len(items) == 1 and isinstance(items[0], str) and not XML_FORBIDDEN.search(items[0]):
+        el.text = items[0] or None  # the common case: text only, as append_items would set it
+    elif items:
+        append_items(el, items)
     return el
 
 
@@ -87,8 +98,9 @@ def g_ref(code: int) -> etree._Element:
     return E("g", {"ref": f"#U{code:04X}"})
 
 
-def append_items(el: etree._Element, items: Items) -> etree._Element:
+def append_items(el: etree._Element, items: Iterable[str | etree._Element]) -> etree._Element:
     """Append strings and elements in order; characters XML forbids become <g> references."""
+    last = el[-1] if len(el) else None  # the child a string goes after (kept, not looked up)
     for it in items:
         if isinstance(it, str):
             if not it:
@@ -101,18 +113,20 @@ def append_items(el: etree._Element, items: Items) -> etree._Element:
                     pos = m.end()
                 parts.append(it[pos:])
                 append_items(el, parts)
-                continue
-            if len(el):
-                el[-1].tail = (el[-1].tail or "") + it
-            else:
+                last = el[-1] if len(el) else None
+            elif last is None:
                 el.text = (el.text or "") + it
+            else:
+                last.tail = (last.tail or "") + it
         else:
             el.append(it)
+            last = it
     return el
 
 
 def local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
 
 
 class Context:
@@ -124,6 +138,9 @@ class Context:
         self.register = register
         self.state = state
         self.items: Items = []
+        #: Whether the text has characters XML cannot carry: most have none, and
+        #: then no run of it needs looking at for them.
+        self.forbidden = XML_FORBIDDEN.search(doc.text) is not None
 
     # -- questions rules ask -------------------------------------------------
     def name_before(self) -> bool:
@@ -445,14 +462,17 @@ def text_items(s: str, start: int, ctx: Context, mode: str) -> Items:
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y, _k, _v in spans)
 
-    for m in XML_FORBIDDEN.finditer(s):
-        spans.append((m.start(), m.end(), "g", ord(m.group())))
-    for m in ELLIPSIS.finditer(s):
-        a = m.start() + (1 if m.group().count(".") == 4 else 0)
-        if free(a, m.end()):
-            spans.append((a, m.end(), "gap", None))
+    forbidden = ctx.forbidden and XML_FORBIDDEN.search(s) is not None
+    if forbidden:
+        for m in XML_FORBIDDEN.finditer(s):
+            spans.append((m.start(), m.end(), "g", ord(m.group())))
+    if ". ." in s or ".\t." in s:  # how every ELLIPSIS begins: a quick look first
+        for m in ELLIPSIS.finditer(s):
+            a = m.start() + (1 if m.group().count(".") == 4 else 0)
+            if free(a, m.end()):
+                spans.append((a, m.end(), "gap", None))
     for d in find_dates(s, ctx.state.year, yearless=(mode == "dateline")):
-        if free(d.start, d.end) and not XML_FORBIDDEN.search(d.text):
+        if free(d.start, d.end) and not (forbidden and XML_FORBIDDEN.search(d.text)):
             spans.append((d.start, d.end, "date", d))
     for a, b, entry in ctx.register.find(s):
         if free(a, b):
@@ -489,7 +509,7 @@ def text_items(s: str, start: int, ctx: Context, mode: str) -> Items:
 
 
 def _candidates(s: str, start: int, ctx: Context, spans: list[tuple[int, int, str, object]]) -> None:
-    for m in CANDIDATE.finditer(s):
+    for m in matches_at(CANDIDATE, (h.start() for h in CANDIDATE_START.finditer(s)), s):
         name = m.group("name") or m.group("caps")
         a = m.start("name") if m.group("name") else m.start("caps")
         if any(x <= a < y for x, y, _k, _v in spans):

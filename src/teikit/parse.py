@@ -14,7 +14,7 @@ line when nothing but a label (``[handwritten above the form:``) follows it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from teikit.diagnostics import Diagnostic, diag
@@ -99,7 +99,7 @@ def parse_document(lines: list[Line], path: str = "") -> Document:
             doc.diagnostics.append(diag("TK104", "web-page artefact left out of the text: "
                                         + ", ".join(ARTEFACT.findall(ln.text)), path, ln.no, 1))
     spans = _match(doc)
-    doc.units = _units(doc, lines, spans)
+    doc.units = _units(doc, lines, spans, sorted(spans))
     return doc
 
 
@@ -154,7 +154,9 @@ def _implied_end(text: str, o: int, spans: dict[int, tuple[int, str, str]]) -> i
     return eol
 
 
-def _units(doc: Document, lines: list[Line], spans: dict[int, tuple[int, str, str]]) -> list[Unit]:
+def _units(doc: Document, lines: list[Line], spans: dict[int, tuple[int, str, str]],
+           opens: list[int]) -> list[Unit]:
+    """Cut the text into units; ``opens`` are the brackets' offsets, sorted."""
     units: list[Unit] = []
     i = 0
     n = len(lines)
@@ -163,17 +165,17 @@ def _units(doc: Document, lines: list[Line], spans: dict[int, tuple[int, str, st
         end = _line_end(doc, i)
         j = i
         # extend while a bracket opened in the unit ends beyond it
-        changed = True
-        while changed:
-            changed = False
-            for o, (e, _op, _cl) in spans.items():
-                if start <= o < end and e > end:
-                    while j + 1 < n and _line_end(doc, j) < e:
-                        j += 1
-                    end = _line_end(doc, j)
-                    changed = True
+        k = bisect_left(opens, start)
+        while k < len(opens) and opens[k] < end:
+            e = spans[opens[k]][0]
+            if e > end:
+                while j + 1 < n and _line_end(doc, j) < e:
+                    j += 1
+                end = _line_end(doc, j)
+            k += 1
         deep: list[int] = []
-        units.append(Unit(lines[i:j + 1], _tree(doc.text, start, end, spans, 0, deep), start, end))
+        nodes = _tree(doc.text, start, end, spans, opens, 0, deep)
+        units.append(Unit(lines[i:j + 1], nodes, start, end))
         if deep:
             line, col = doc.position(deep[0])
             doc.diagnostics.append(diag("TK101", f"brackets nested more than {MAX_DEPTH} deep; "
@@ -191,27 +193,27 @@ MAX_DEPTH = 32
 
 
 def _tree(text: str, start: int, end: int, spans: dict[int, tuple[int, str, str]],
-          depth: int = 0, too_deep: list[int] | None = None) -> list[Node]:
+          opens: list[int], depth: int = 0, too_deep: list[int] | None = None) -> list[Node]:
     if depth > MAX_DEPTH:  # no editor nests marks this deep: keep the rest as text
         if too_deep is not None:
             too_deep.append(start)
         return [Text(text[start:end], start)] if end > start else []
     nodes: list[Node] = []
     pos = start
-    opens = sorted(o for o in spans if start <= o < end)
-    k = 0
-    while k < len(opens):
+    k = bisect_left(opens, start)
+    last = bisect_left(opens, end)
+    while k < last:
         o = opens[k]
         e, op, cl = spans[o]
         e = min(e, end)
         if o > pos:
             nodes.append(Text(text[pos:o], pos))
         b = Bracket(o, e, op, cl)
-        b.children = _tree(text, b.inner_start, b.inner_end, spans, depth + 1, too_deep)
+        b.children = _tree(text, b.inner_start, b.inner_end, spans, opens, depth + 1, too_deep)
         nodes.append(b)
         pos = e
         k += 1
-        while k < len(opens) and opens[k] < e:
+        while k < last and opens[k] < e:
             k += 1
     if pos < end:
         nodes.append(Text(text[pos:end], pos))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from lxml import etree
 
@@ -50,6 +51,9 @@ NUMBERED = re.compile(r"^(?P<n>\d{1,2}|[IVX]{1,4}|[a-h])[.)]\s+\S")
 SIGNATURE_MARK = re.compile(r"\[(?:illegible )?signature\]\s*$", re.I)
 SENTENCE_END = re.compile(r"[.!?:;]\W*$")
 LETTER_WORD = re.compile(r"[^\W\d_][\w’'\-]*")
+#: Any of the closing-matter labels: most units begin with none, and one look replaces seven.
+CLOSING_LABELS = re.compile("|".join(f"(?:{p.pattern})" for p in (
+    DISTRIBUTION, REGISTRY, TYPIST, DISPATCH, RECORDER, ATTACHMENT, CERTIFICATION)), re.I)
 HEADING_WORDS = {"TELEGRAM", "CABLE", "CIPHERED", "MINISTRY", "SECRET", "TOP", "URGENT",
                  "MEMORANDUM", "LETTER", "REPORT", "AFFAIRS", "FOREIGN", "DEPARTMENT"}
 
@@ -59,40 +63,35 @@ class Classified:
     unit: Unit
     kind: str
     raw: str
+    bare: str  # its words outside brackets, which most questions about a unit look at
 
 
 INNERMOST = re.compile(r"\[[^\[\]]*\]")
 
 
-def _bare(raw: str) -> str:
+def _bare_words(raw: str) -> list[str]:
     """The unit's words outside brackets."""
     if "[" in raw:
         prev = None
         while prev != raw:
             prev, raw = raw, INNERMOST.sub(" ", raw)
-    return " ".join(raw.split())
+    return raw.split()
 
 
-def classify(u: Unit, text: str, year: int | None) -> str:
-    raw = text[u.start:u.end].strip()
-    bare = _bare(raw)
-    words = bare.split()
+def _classified(u: Unit, text: str, year: int | None) -> Classified:
+    raw = text[u.start:u.end]
+    words = _bare_words(raw)
+    bare = " ".join(words)
+    return Classified(u, classify(raw.strip(), bare, words, year), raw, bare)
+
+
+def classify(raw: str, bare: str, words: list[str], year: int | None) -> str:
+    """What a unit is, from its stripped text and its words outside brackets (``bare``
+    joined by single spaces, and split)."""
     if PB_LINE.match(raw):
         return "pb"
-    if DISTRIBUTION.match(bare):
-        return "distribution"
-    if REGISTRY.match(bare) and len(words) <= 3:
-        return "registry"
-    if TYPIST.match(bare):
-        return "typist"
-    if DISPATCH.match(bare):
-        return "dispatch"
-    if RECORDER.match(bare):
-        return "recorder"
-    if ATTACHMENT.match(bare) and len(words) <= 8:
-        return "attachment"
-    if CERTIFICATION.match(bare):
-        return "certification"
+    if CLOSING_LABELS.match(bare) and (label := _closing_label(bare, words)):
+        return label
     if VALEDICTION.match(bare) and len(words) <= 20:
         return "valediction"
     if len(words) <= 25 and SIGNATURE_MARK.search(raw):
@@ -121,6 +120,25 @@ def classify(u: Unit, text: str, year: int | None) -> str:
     return "p"
 
 
+def _closing_label(bare: str, words: list[str]) -> str | None:
+    """The closing-matter label a unit begins with, if any, tried in turn."""
+    if DISTRIBUTION.match(bare):
+        return "distribution"
+    if REGISTRY.match(bare) and len(words) <= 3:
+        return "registry"
+    if TYPIST.match(bare):
+        return "typist"
+    if DISPATCH.match(bare):
+        return "dispatch"
+    if RECORDER.match(bare):
+        return "recorder"
+    if ATTACHMENT.match(bare) and len(words) <= 8:
+        return "attachment"
+    if CERTIFICATION.match(bare):
+        return "certification"
+    return None
+
+
 FUNCTION_WORDS = {"of", "the", "and", "for", "to", "in", "on", "at", "by", "a", "an", "-", "–"}
 
 
@@ -134,9 +152,9 @@ def _heading_case(words: list[str]) -> bool:
 
 
 def _is_signature(bare: str) -> bool:
+    if not 1 <= len(list(islice(LETTER_WORD.finditer(bare), 7))) <= 6:
+        return False  # counted no further than need be: most units are long prose
     words = LETTER_WORD.findall(bare)
-    if not 1 <= len(words) <= 6:
-        return False
     if any(w.upper() in HEADING_WORDS for w in words):
         return False
     return all(w.isupper() for w in words if len(w) > 1) and sum(len(w) > 1 for w in words) > 0
@@ -145,7 +163,7 @@ def _is_signature(bare: str) -> bool:
 def build_text(units: list[Unit], ctx: Context, nested: bool = False) -> list[etree._Element]:
     """Block elements for a text (a div's or a floatingText body's content)."""
     text = ctx.doc.text
-    cls = [Classified(u, classify(u, text, ctx.state.year), text[u.start:u.end]) for u in units]
+    cls = [_classified(u, text, ctx.state.year) for u in units]
     out: list[etree._Element] = []
     opener: etree._Element | None = None
     phase = "opener"
@@ -194,13 +212,13 @@ def build_text(units: list[Unit], ctx: Context, nested: bool = False) -> list[et
             j = i + _list_run(cls, i)
             lst = E("list", {"type": "ordered"})
             for c2 in cls[i:j]:
-                n = NUMBERED.match(_bare(c2.raw))
+                n = NUMBERED.match(c2.bare)
                 lst.append(E("item", {"n": n.group("n")} if n else {}, *_inline(c2, ctx)))
             out.append(lst)
             i = j
             continue
         else:
-            n = NUMBERED.match(_bare(c.raw))
+            n = NUMBERED.match(c.bare)
             p = E("p", {"n": n.group("n")} if n else {}, *_inline(c, ctx))
             out.append(p)
         i += 1
@@ -219,7 +237,7 @@ def _list_run(cls: list[Classified], i: int) -> int:
     """How many numbered points from i on are short enough to be a list's items."""
     n = 0
     while i + n < len(cls) and cls[i + n].kind == "numbered" and len(
-            _bare(cls[i + n].raw).split()) <= 12:
+            cls[i + n].bare.split()) <= 12:
         n += 1
     return n
 
@@ -249,7 +267,7 @@ def _opener_item(opener: etree._Element, cls: list[Classified], i: int, ctx: Con
     elif k == "salute":
         items = _inline(c, ctx)
         j = i + 1
-        if len(_bare(c.raw).split()) <= 1 and j < len(cls) and cls[j].kind in ("signature", "short"):
+        if len(c.bare.split()) <= 1 and j < len(cls) and cls[j].kind in ("signature", "short"):
             items += ["\n", *_inline(cls[j], ctx)]
             j += 1
         opener.append(E("salute", {}, *items))
@@ -257,7 +275,7 @@ def _opener_item(opener: etree._Element, cls: list[Classified], i: int, ctx: Con
     elif k == "pb":
         opener.append(_pb(c, ctx))
     else:
-        seg_type = "heading" if any(w in HEADING_WORDS for w in _bare(c.raw).upper().split()) else None
+        seg_type = "heading" if any(w in HEADING_WORDS for w in c.bare.upper().split()) else None
         opener.append(E("seg", {"type": seg_type} if seg_type else {}, *_inline(c, ctx)))
     return i + 1
 
@@ -289,7 +307,7 @@ def _closer(out: list[etree._Element], cls: list[Classified], i: int, ctx: Conte
 
 
 def _split_valediction(closer: etree._Element, items: Items, c: Classified) -> None:
-    m = VALEDICTION.match(_bare(c.raw))
+    m = VALEDICTION.match(c.bare)
     assert m
     first = items[0] if items and isinstance(items[0], str) else ""
     v = m.group("v")
@@ -319,7 +337,7 @@ def _note(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context
     i += 1
     while i < len(cls):  # continuation lines of the same note
         nxt = cls[i]
-        bare = _bare(nxt.raw)
+        bare = nxt.bare
         more = (kind == "distribution" and (nxt.kind == "distribution"
                                              or DISTRIBUTION_MORE.match(bare)))
         more = more or (kind == "registry" and nxt.kind == "dateline" and len(bare.split()) <= 2)
@@ -376,7 +394,7 @@ def _quote_end(cls: list[Classified], i: int, text: str) -> int:
         if re.search(r"[”\"]\s*$", cls[j].raw.strip()) and j > i:
             return j + 1
         if cls[j].kind == "valediction":
-            signed = bool(VALEDICTION.match(_bare(cls[j].raw)).group("rest"))  # type: ignore[union-attr]
+            signed = bool(VALEDICTION.match(cls[j].bare).group("rest"))  # type: ignore[union-attr]
             j += 1
             if not signed and j < len(cls) and cls[j].kind in ("signature", "signed"):
                 j += 1

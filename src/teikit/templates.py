@@ -17,9 +17,16 @@ PLACE_PHRASE = {"above": " above", "below": " below", "margin": " in the margin"
 NOTE_LABEL = {"translator": "Translator's note: ", "editorial": "Editor's note: "}
 
 
+#: The elements that can be marks (each has a branch in ``canonical``).
+MARK_TAGS = frozenset({"sic", "choice", "gap", "unclear", "supplied", "add", "del", "stamp", "pb",
+                       "seg", "note"})
+
+
 def canonical(el: etree._Element) -> str | None:
     """The canonical template of a mark element, or None if it is not a mark."""
     tag = el.tag.removeprefix(TEI) if isinstance(el.tag, str) else ""
+    if tag not in MARK_TAGS:  # most elements: names, dates, paragraphs
+        return None
     a = el.attrib
     if tag == "sic":
         return "{0} [sic]"
