@@ -49,6 +49,18 @@ CODES: dict[str, tuple[Severity, str]] = {
     "TK305": (Severity.WARNING, "label missing from the stylesheets' words"),
     "TK306": (Severity.WARNING, "search index not built"),
     "TK307": (Severity.ERROR, "two documents with the same file name"),
+    "TK400": (Severity.WARNING, "message of the PDF layout (WeasyPrint)"),
+    "TK401": (Severity.WARNING, "print font not installed: another font is used"),
+    "TK402": (Severity.WARNING, "character with no glyph in the print font"),
+    "TK403": (Severity.ERROR, "PDF not made"),
+    "TK404": (Severity.ERROR, "a document's file name is the volume's"),
+    "TK501": (Severity.WARNING, "base_url not set: the package has no URLs (CMIF needs them)"),
+    "TK502": (Severity.WARNING, "setting missing or not understood: recorded as unavailable"),
+    "TK503": (Severity.INFO, "correspondent or place with no authority identifier in the register"),
+    "TK504": (Severity.WARNING, "document without sender or addressee: CMIF lists it as Unknown"),
+    "TK505": (Severity.ERROR, "output folder holds files that are not a teikit package"),
+    "TK506": (Severity.WARNING, "date not usable in CMIF (YYYY, YYYY-MM or YYYY-MM-DD): left out"),
+    "TK507": (Severity.ERROR, "no TEI documents to package"),
 }
 
 

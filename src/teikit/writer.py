@@ -16,6 +16,17 @@ import re
 import tempfile
 from pathlib import Path
 
+
+def _default_mode() -> int:
+    """What ``open()`` would give a new file: 0o666 less the process's umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+#: mkstemp makes files readable by their owner only; published files must not be.
+FILE_MODE = _default_mode()
+
 STAMP = re.compile(rb"\A(<\?xml[^>]*\?>\s*)<\?teikit-stamp sha256=\"(?P<h>[0-9a-f]{64})\"\?>\n")
 
 
@@ -38,6 +49,14 @@ def is_pristine(path: Path) -> bool:
     return hashlib.sha256(data[m.end():]).hexdigest() == m.group("h").decode()
 
 
+def _mode_of(path: Path) -> int:
+    """Keep the mode of the file being replaced, else the default for new files."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return FILE_MODE
+
+
 def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
     """Write to a temporary file in the same folder, then rename over the target.
 
@@ -48,6 +67,7 @@ def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _mode_of(path))
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             if sync:

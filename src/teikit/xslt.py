@@ -44,6 +44,10 @@ class Result:
     diagnostics: list[Diagnostic]
 
 
+#: Every entry stylesheet of teikit: all are compiled together, before the
+#: first transform locks Saxon down (a later compile could not read them).
+ENTRY_SHEETS = (XSLT_DIR / "tei2html.xsl", XSLT_DIR / "tei2print.xsl")
+
 _PROCESSOR: list[PySaxonProcessor] = []
 _COMPILED: dict[Path, Stylesheet] = {}
 _LOCKED: list[bool] = []
@@ -68,9 +72,15 @@ def processor() -> PySaxonProcessor:
 
 
 def compiled(path: Path) -> Stylesheet:
-    """The stylesheet at ``path``, compiled on first use in this process."""
+    """The stylesheet at ``path``, compiled on first use in this process.
+
+    teikit's entry stylesheets are compiled together on the first call, so a
+    process that has transformed with one can still use the others.
+    """
     if path not in _COMPILED:
-        _COMPILED[path] = Stylesheet(path)
+        for sheet in (*ENTRY_SHEETS, path) if not _LOCKED else (path,):
+            if sheet not in _COMPILED:
+                _COMPILED[sheet] = Stylesheet(sheet)
     return _COMPILED[path]
 
 
@@ -107,6 +117,8 @@ class Stylesheet:
     def _value(self, value: Any) -> Any:
         if isinstance(value, bool):
             return self.proc.make_boolean_value(value)
+        if isinstance(value, int):
+            return self.proc.make_integer_value(value)
         if isinstance(value, str):
             return self.proc.make_string_value(value)
         if isinstance(value, PyXdmNode | PyXdmValue):

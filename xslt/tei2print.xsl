@@ -1,0 +1,508 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  teikit's print edition: HTML for CSS Paged Media (print.css), laid out by
+  WeasyPrint into PDF.
+
+  It imports the HTML edition's stylesheet and overrides only what print
+  needs: one text instead of two switchable views, marks in the print
+  conventions of scholarly editions (and a page explaining them), notes as
+  real footnotes numbered per document, names as plain text with anchors for
+  the index, no links to pages of the site.
+
+  Called by name:
+    tk:print-main   the documents ($documents) with, for a volume, a title
+                    page, colophon, contents, introduction and conventions,
+                    and the index's heading (so the contents give its page);
+    tk:print-index  the index of persons and places, laid out on its own
+                    once teikit knows on which page each mention fell
+                    ($anchor-pages, from the first layout).
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tk="https://teikit.org/ns/xslt"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+    xmlns="http://www.w3.org/1999/xhtml"
+    exclude-result-prefixes="#all">
+
+  <xsl:import href="tei2html.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
+
+  <!-- The TEI documents to print, each a document node. -->
+  <xsl:param name="documents" as="document-node()*" select="()"/>
+
+  <!-- Their identifiers (file stems), in the same order as $documents. -->
+  <xsl:param name="doc-ids" as="xs:string*" select="()"/>
+
+  <!-- A volume (title page, contents, conventions, index) or one document. -->
+  <xsl:param name="volume" as="xs:boolean" select="false()"/>
+
+  <!-- "anchor page" pairs: on which page of the first layout each mention
+       anchor fell (tk:print-index). -->
+  <xsl:param name="anchor-pages" as="xs:string*" select="()"/>
+
+  <!-- The number of the index's first page (tk:print-index). -->
+  <xsl:param name="first-page" as="xs:integer" select="1"/>
+
+  <!-- Names of the fonts the PDF is set in, for the colophon. -->
+  <xsl:param name="fonts" as="xs:string" select="''"/>
+
+  <xsl:variable name="tk:print-l10n" as="map(xs:string, xs:string)" select="map {
+      'contents': 'Contents',
+      'introduction': 'Introduction',
+      'index': 'Index of persons and places',
+      'index-persons': 'Persons',
+      'index-places': 'Places',
+      'edited-by': 'Edited by',
+      'reads': 'The document reads',
+      'added': 'Added',
+      'stamp': 'stamp',
+      'printed': 'Printed as',
+      'colophon-pdf': 'This PDF conforms to PDF/A-3b; the TEI source of each document is attached to it.',
+      'set-in': 'Set in',
+      'made': 'Made with teikit from the TEI files of the edition on',
+      'document': 'Document'
+    }"/>
+
+  <xsl:function name="tk:p" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:sequence select="($tk:print-l10n($key), tk:text($key))[1]"/>
+  </xsl:function>
+
+  <!-- Document node → its identifier. -->
+  <xsl:variable name="tk:ids" as="map(xs:string, xs:string)" select="map:merge(
+      for $i in 1 to count($documents) return map { generate-id($documents[$i]): ($doc-ids[$i], 'd' || $i)[1] })"/>
+
+  <xsl:function name="tk:doc-id" as="xs:string">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="($tk:ids(generate-id(root($n))), 'd')[1]"/>
+  </xsl:function>
+
+  <!-- The documents in the order of the volume: by date, then title. -->
+  <xsl:variable name="tk:ordered" as="element(tei:TEI)*">
+    <xsl:perform-sort select="$documents/tei:TEI">
+      <xsl:sort select="string(tk:doc-date(.)/@when)"/>
+      <xsl:sort select="tk:title(.)"/>
+    </xsl:perform-sort>
+  </xsl:variable>
+
+  <!-- ===================================================== the pages -->
+
+  <xsl:template name="tk:print-main">
+    <xsl:for-each select="$documents[not(tei:TEI)]">
+      <xsl:message select="'TK303&#9;' || path(*) || '&#9;the root element is ' || name(*) || ', not a TEI document'"/>
+    </xsl:for-each>
+    <xsl:variable name="one" select="if ($volume) then () else $tk:ordered[1]"/>
+    <xsl:call-template name="tk:print-shell">
+      <xsl:with-param name="title" select="if ($one) then tk:title($one) else $edition-title"/>
+      <xsl:with-param name="tei" select="$one"/>
+      <xsl:with-param name="content">
+        <xsl:if test="$volume">
+          <xsl:call-template name="tk:title-page"/>
+          <xsl:call-template name="tk:contents"/>
+          <xsl:call-template name="tk:introduction"/>
+          <xsl:call-template name="tk:print-conventions"/>
+        </xsl:if>
+        <xsl:for-each select="$tk:ordered">
+          <xsl:apply-templates select="." mode="tk:print">
+            <xsl:with-param name="n" select="position()"/>
+          </xsl:apply-templates>
+        </xsl:for-each>
+        <xsl:if test="$volume">
+          <section class="index" id="index">
+            <h1 class="part-title" data-head="{tk:p('index')}"><xsl:value-of select="tk:p('index')"/></h1>
+          </section>
+        </xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tk:print-shell">
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="tei" as="element(tei:TEI)?"/>
+    <xsl:param name="content" as="node()*"/>
+    <xsl:param name="style" as="xs:string" select="''"/>
+    <xsl:param name="body-class" as="xs:string" select="if ($volume) then 'volume' else 'single'"/>
+    <xsl:variable name="pd" select="$tei/tei:teiHeader/tei:profileDesc"/>
+    <html lang="{($tei/@xml:lang, $pd/tei:langUsage/tei:language[1]/@ident, 'en')[1]}">
+      <head>
+        <meta charset="utf-8"/>
+        <title><xsl:value-of select="$title"/></title>
+        <meta name="author" content="{if ($tei) then string-join(distinct-values(tk:parties($tei, 'sent') ! normalize-space()), '; ')
+            else $edition-editors}"/>
+        <meta name="description" content="{if ($tei) then string-join($pd/tei:abstract/(tei:p, .[not(tei:p)]) ! normalize-space(), ' ')
+            else string-join(($edition-title, $edition-editors[.] ! (tk:p('edited-by') || ' ' || .)), '. ')}"/>
+        <meta name="keywords" content="{string-join(distinct-values((
+            ($tei, $documents/tei:TEI)[1] ! ($pd/tei:textClass//tei:term, 'TEI', 'scholarly edition') ! normalize-space(),
+            ($tei/tei:teiHeader/tei:profileDesc/tei:correspDesc//(tei:persName | tei:placeName)) ! normalize-space())[.]), ', ')}"/>
+        <meta name="generator" content="teikit"/>
+        <xsl:if test="$style"><style><xsl:value-of select="$style"/></style></xsl:if>
+      </head>
+      <body class="{$body-class}" data-edition="{$edition-title}">
+        <xsl:sequence select="$content"/>
+      </body>
+    </html>
+  </xsl:template>
+
+  <xsl:template name="tk:title-page">
+    <section class="title-page">
+      <h1 class="volume-title" data-head=""><xsl:value-of select="$edition-title"/></h1>
+      <xsl:if test="$edition-editors">
+        <p class="editors"><xsl:value-of select="tk:p('edited-by') || ' ' || $edition-editors"/></p>
+      </xsl:if>
+      <xsl:variable name="dates" select="$tk:ordered ! string(tk:doc-date(.)/@when)[.]"/>
+      <p class="extent">
+        <xsl:value-of select="count($tk:ordered) || ' ' || tk:text('n-documents')"/>
+        <xsl:if test="exists($dates)">
+          <xsl:value-of select="', ' || tk:date-label($dates[1]) || ' – ' || tk:date-label($dates[last()])"/>
+        </xsl:if>
+      </p>
+      <xsl:if test="$edition-publisher"><p class="publisher"><xsl:value-of select="$edition-publisher"/></p></xsl:if>
+    </section>
+    <section class="colophon-page">
+      <p><xsl:value-of select="$edition-title"/>
+        <xsl:value-of select="$edition-editors[.] ! ('. ' || tk:p('edited-by') || ' ' || .)"/>.</p>
+      <xsl:if test="$edition-publisher"><p><xsl:value-of select="$edition-publisher"/>.</p></xsl:if>
+      <xsl:if test="$edition-licence"><p><xsl:value-of select="$edition-licence"/>.</p></xsl:if>
+      <xsl:if test="$base-url"><p><a href="{$base-url}"><xsl:value-of select="$base-url"/></a></p></xsl:if>
+      <p><xsl:value-of select="tk:p('made') || ' ' || $build-date || '. ' || tk:p('colophon-pdf')"/></p>
+      <xsl:if test="$fonts"><p><xsl:value-of select="tk:p('set-in') || ' ' || $fonts || '.'"/></p></xsl:if>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="tk:contents">
+    <nav class="contents" id="contents">
+      <h1 class="part-title" data-head="{tk:p('contents')}"><xsl:value-of select="tk:p('contents')"/></h1>
+      <ol class="toc">
+        <xsl:if test="exists($introduction)">
+          <li class="toc-front"><a href="#introduction"><xsl:value-of select="tk:p('introduction')"/></a></li>
+        </xsl:if>
+        <li class="toc-front"><a href="#conventions"><xsl:value-of select="tk:text('conventions')"/></a></li>
+        <xsl:for-each select="$tk:ordered">
+          <li class="toc-doc">
+            <a href="#{tk:doc-id(.)}">
+              <span class="toc-n"><xsl:value-of select="position()"/>.</span>
+              <xsl:text> </xsl:text>
+              <span class="toc-title"><xsl:value-of select="tk:title(.)"/></span>
+              <xsl:for-each select="tk:doc-date(.)/@when[tk:datetime(.)]">
+                <span class="toc-date"><xsl:value-of select="', ' || tk:date-label(.)"/></span>
+              </xsl:for-each>
+            </a>
+          </li>
+        </xsl:for-each>
+        <li class="toc-back"><a href="#index"><xsl:value-of select="tk:p('index')"/></a></li>
+      </ol>
+    </nav>
+  </xsl:template>
+
+  <xsl:template name="tk:introduction">
+    <xsl:if test="exists($introduction)">
+      <section class="introduction" id="introduction">
+        <h1 class="part-title" data-head="{tk:p('introduction')}"><xsl:value-of select="tk:p('introduction')"/></h1>
+        <xsl:for-each select="$introduction"><p><xsl:value-of select="."/></p></xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- What each mark means in print; the HTML edition's wording speaks of
+       views and hovering, which paper has not. -->
+  <xsl:variable name="tk:print-means" as="map(xs:string, xs:string)" select="map {
+      '[handwritten above: TEXT]': 'Written on the document by hand; a footnote gives the hand and the place.',
+      '[crossed out: TEXT]': 'Struck out on the document, and printed struck out.',
+      'word [sic: right]': 'An error of the original, corrected; a footnote gives what the document reads.',
+      'FENG XI [Stalin]': 'A name or pseudonym identified in a footnote; the index lists it under the register''s name.'
+    }"/>
+
+  <xsl:template name="tk:print-conventions">
+    <section class="conventions" id="conventions">
+      <h1 class="part-title" data-head="{tk:text('conventions')}"><xsl:value-of select="tk:text('conventions')"/></h1>
+      <p>The documents are transcriptions and translations in which translators and editors
+        marked their interventions with square brackets. Each mark is printed as shown below;
+        editorial words are set in italics. Notes of the translators and editors, identifications
+        and original-language terms are footnotes, numbered anew in each document. Names of
+        persons and places are listed in the index with the pages on which they are mentioned.</p>
+      <table class="conventions">
+        <thead>
+          <tr>
+            <th scope="col">In the source</th>
+            <th scope="col"><xsl:value-of select="tk:p('printed')"/></th>
+            <th scope="col">Meaning</th>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="$tk:conventions/tei:TEI/tk:c">
+            <tr>
+              <td><code><xsl:value-of select="@source"/></code></td>
+              <td class="example"><xsl:apply-templates mode="tk:body"/></td>
+              <td><xsl:value-of select="($tk:print-means(@source), @means)[1]"/></td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </section>
+  </xsl:template>
+
+  <!-- One document: numbered heading, headnote from the teiHeader, text with
+       footnotes, and (alone) how to cite it. -->
+  <xsl:template match="tei:TEI" mode="tk:print">
+    <xsl:param name="n" as="xs:integer" select="1"/>
+    <xsl:variable name="date" select="tk:doc-date(.)/@when[tk:datetime(.)] ! tk:date-label(.)"/>
+    <article class="document" id="{tk:doc-id(.)}" lang="{(@xml:lang, 'en')[1]}">
+      <h1 class="doc-title" data-head="{string-join((tk:title(.), $date), ', ')}">
+        <xsl:if test="$volume"><span class="doc-n"><xsl:value-of select="$n"/>. </span></xsl:if>
+        <xsl:value-of select="tk:title(.)"/>
+      </h1>
+      <xsl:variable name="metadata" as="element()">
+        <xsl:call-template name="tk:metadata">
+          <xsl:with-param name="tei" select="."/>
+        </xsl:call-template>
+      </xsl:variable>
+      <!-- ids of the panel would repeat in a volume -->
+      <xsl:sequence select="tk:unlink($metadata)"/>
+      <div class="text">
+        <xsl:apply-templates select="tei:text" mode="tk:body"/>
+      </div>
+      <xsl:if test="not($volume)">
+        <xsl:call-template name="tk:cite">
+          <xsl:with-param name="tei" select="."/>
+        </xsl:call-template>
+      </xsl:if>
+    </article>
+  </xsl:template>
+
+  <!-- ===================================================== the index -->
+
+  <xsl:template name="tk:print-index">
+    <xsl:variable name="pages" as="map(xs:string, xs:integer)" select="map:merge(
+        for $p in $anchor-pages return map { substring-before($p, ' '): xs:integer(substring-after($p, ' ')) })"/>
+    <xsl:variable name="mentions" as="element()*"
+        select="$documents//tei:text//(tei:persName | tei:placeName | tei:orgName | tei:rs)[starts-with(@ref, '#')]"/>
+    <xsl:call-template name="tk:print-shell">
+      <xsl:with-param name="title" select="tk:p('index')"/>
+      <xsl:with-param name="tei" select="()"/>
+      <xsl:with-param name="style" select="'@page :first { counter-reset: page ' || $first-page || ' }'"/>
+      <xsl:with-param name="body-class" select="'volume index-only'"/>
+      <xsl:with-param name="content">
+        <section class="index" id="index">
+          <h1 class="part-title" data-head="{tk:p('index')}"><xsl:value-of select="tk:p('index')"/></h1>
+          <xsl:for-each select="('persons', 'places')">
+            <xsl:variable name="kind" select="."/>
+            <xsl:variable name="entries" as="element()*">
+              <xsl:perform-sort select="$registers//(if ($kind = 'persons') then (tei:person | tei:org) else tei:place)[@xml:id]">
+                <xsl:sort select="lower-case(tk:main-name(.))"/>
+              </xsl:perform-sort>
+            </xsl:variable>
+            <section class="index-part index-{$kind}">
+              <h2><xsl:value-of select="tk:p('index-' || $kind)"/></h2>
+              <ul>
+                <xsl:for-each select="$entries">
+                  <xsl:variable name="ref" select="'#' || @xml:id"/>
+                  <xsl:variable name="here" select="$mentions[@ref = $ref]"/>
+                  <!-- Each page once, however often the name stands on it. -->
+                  <xsl:variable name="on" as="xs:integer*" select="sort(distinct-values(
+                      $here ! $pages(tk:print-anchor(.))))"/>
+                  <xsl:if test="exists($on)">
+                    <li class="index-entry">
+                      <span class="index-name"><xsl:value-of select="tk:main-name(.)"/></span>
+                      <xsl:variable name="note" select="normalize-space(tei:note[1])"/>
+                      <xsl:if test="$note"><span class="index-note">, <xsl:value-of select="$note"/></span></xsl:if>
+                      <xsl:text> </xsl:text>
+                      <span class="index-pages">
+                        <xsl:for-each select="$on">
+                          <xsl:variable name="page" select="."/>
+                          <xsl:if test="position() gt 1">, </xsl:if>
+                          <a href="#{($here[$pages(tk:print-anchor(.)) = $page])[1] ! tk:print-anchor(.)}">
+                            <xsl:value-of select="$page"/>
+                          </a>
+                        </xsl:for-each>
+                      </span>
+                    </li>
+                  </xsl:if>
+                </xsl:for-each>
+              </ul>
+            </section>
+          </xsl:for-each>
+        </section>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- ============================================ marks in print -->
+
+  <!-- The anchor of a mention: unique in a volume, as ids repeat across documents. -->
+  <xsl:function name="tk:print-anchor" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="tk:doc-id($name) || '-' || tk:mention-id($name)"/>
+  </xsl:function>
+
+  <!-- A mark in print: distinct by its typography, explained on the
+       conventions page instead of a tooltip. -->
+  <xsl:template name="tk:mark">
+    <xsl:param name="class" as="xs:string" required="yes"/>
+    <xsl:param name="tip" as="xs:string*" required="yes"/>
+    <xsl:param name="content" as="item()*" required="yes"/>
+    <xsl:param name="element" as="xs:string" select="'span'"/>
+    <xsl:element name="{$element}" namespace="http://www.w3.org/1999/xhtml">
+      <xsl:attribute name="class" select="'mk ' || $class"/>
+      <xsl:sequence select="$content"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- A footnote of the apparatus, in the same series as the notes. -->
+  <xsl:function name="tk:fn" as="element()">
+    <xsl:param name="class" as="xs:string"/>
+    <xsl:param name="content" as="item()*"/>
+    <span class="fn {$class}"><xsl:sequence select="$content"/></span>
+  </xsl:function>
+
+  <xsl:template match="tei:sic" mode="tk:body">
+    <xsl:call-template name="tk:mark">
+      <xsl:with-param name="class" select="'sic'"/>
+      <xsl:with-param name="tip" select="()"/>
+      <xsl:with-param name="content">
+        <xsl:apply-templates mode="#current"/>
+        <span class="br"> [</span><i>sic</i><span class="br">]</span>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:choice" mode="tk:body">
+    <xsl:variable name="doc" select="(tei:sic, tei:orig, tei:abbr)[1]"/>
+    <xsl:variable name="ed" select="(tei:corr, tei:reg, tei:expan)[1]"/>
+    <xsl:call-template name="tk:mark">
+      <xsl:with-param name="class" select="'choice ' || string-join(* ! local-name(), ' ')"/>
+      <xsl:with-param name="tip" select="()"/>
+      <xsl:with-param name="content" as="element()*">
+        <span class="r"><xsl:sequence select="tk:inner($ed)"/></span>
+        <xsl:sequence select="tk:fn('apparatus', (tk:p('reads') || ' “', tk:inner($doc), '”.'))"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:gap" mode="tk:body">
+    <xsl:call-template name="tk:mark">
+      <xsl:with-param name="class" select="'gap' || @reason ! (' gap-' || .)"/>
+      <xsl:with-param name="tip" select="()"/>
+      <xsl:with-param name="content" as="item()*">
+        <xsl:variable name="words" select="tk:gap-words(.)"/>
+        <span class="br">[</span>
+        <xsl:choose>
+          <xsl:when test="$words = '…'">…</xsl:when>
+          <xsl:otherwise><i><xsl:value-of select="$words"/></i></xsl:otherwise>
+        </xsl:choose>
+        <span class="br">]</span>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:unclear" mode="tk:body">
+    <xsl:call-template name="tk:mark">
+      <xsl:with-param name="class" select="'unclear'"/>
+      <xsl:with-param name="tip" select="()"/>
+      <xsl:with-param name="content">
+        <xsl:apply-templates mode="#current"/>
+        <span class="br">[</span><i>?</i><span class="br">]</span>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:add" mode="tk:body">
+    <xsl:variable name="hand" select="tk:hand(.)"/>
+    <xsl:call-template name="tk:mark">
+      <xsl:with-param name="class" select="string-join(('add', @place ! ('place-' || .)), ' ')"/>
+      <xsl:with-param name="element" select="'ins'"/>
+      <xsl:with-param name="tip" select="()"/>
+      <xsl:with-param name="content">
+        <span class="br">⸢</span>
+        <xsl:apply-templates mode="#current"/>
+        <span class="br">⸣</span>
+        <xsl:if test="@place or $hand">
+          <xsl:sequence select="tk:fn('apparatus', string-join((tk:p('added'), @place), ' ')
+              || ($hand ! (' (' || tk:text('hand') || ': ' || . || ')')) || '.')"/>
+        </xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Paper has one text: a deletion is printed struck out. -->
+  <xsl:template match="tei:del" mode="tk:body">
+    <xsl:call-template name="tk:mark">
+      <xsl:with-param name="class" select="string-join(('del', @rend ! ('rend-' || .)), ' ')"/>
+      <xsl:with-param name="element" select="'del'"/>
+      <xsl:with-param name="tip" select="()"/>
+      <xsl:with-param name="content">
+        <xsl:apply-templates mode="#current"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:stamp" mode="tk:body">
+    <xsl:call-template name="tk:mark">
+      <xsl:with-param name="class" select="'stamp'"/>
+      <xsl:with-param name="tip" select="()"/>
+      <xsl:with-param name="content">
+        <span class="br">[</span><i><xsl:value-of select="tk:p('stamp')"/>:</i>
+        <xsl:text> </xsl:text>
+        <xsl:apply-templates mode="#current"/>
+        <span class="br">]</span>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:note[@type = 'mark']" mode="tk:body" priority="2">
+    <xsl:call-template name="tk:mark">
+      <xsl:with-param name="class" select="'sign-mark'"/>
+      <xsl:with-param name="tip" select="()"/>
+      <xsl:with-param name="content">
+        <span class="br">[</span><i><xsl:value-of select="normalize-space()"/></i><span class="br">]</span>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:pb" mode="tk:body">
+    <span class="mk pb"><span class="sign">|<xsl:value-of select="@n"/>|</span></span>
+  </xsl:template>
+
+  <!-- A note in the running text: a footnote where it is called. -->
+  <xsl:template match="tei:note" mode="tk:body">
+    <span class="fn {tk:classes(., 'note')}">
+      <span class="note-label"><xsl:value-of select="tk:note-label(.)"/>:</span>
+      <xsl:text> </xsl:text>
+      <xsl:apply-templates mode="#current"/>
+      <xsl:value-of select="@cert ! (' (' || tk:text('certainty') || ': ' || . || ')')"/>
+    </span>
+  </xsl:template>
+
+  <!-- A note between paragraphs (distribution, registry, typist) stays a
+       block where the document has it, as on the web. -->
+  <xsl:template match="tei:note[not(tk:is-footnote(.))]" mode="tk:body" priority="1">
+    <xsl:apply-imports/>
+  </xsl:template>
+
+  <!-- Names: plain text with an anchor the index points to. -->
+  <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name" mode="tk:body">
+    <xsl:variable name="entry" select="tk:entry(@ref)"/>
+    <xsl:if test="@ref and not($entry)">
+      <xsl:message select="'TK302&#9;' || path() || '&#9;' || local-name() || ' points to ' || @ref
+          || ', which is in none of the registers'"/>
+    </xsl:if>
+    <span class="name {local-name()}">
+      <xsl:if test="$entry and @ref and ancestor::tei:text and not(ancestor::tk:c)">
+        <xsl:attribute name="id" select="tk:print-anchor(.)"/>
+      </xsl:if>
+      <xsl:apply-templates mode="#current"/>
+    </span>
+  </xsl:template>
+
+  <!-- The headnote: names without links to pages of the site. -->
+  <xsl:template match="tei:persName | tei:placeName | tei:orgName" mode="tk:meta">
+    <xsl:variable name="entry" select="tk:entry(@ref)"/>
+    <xsl:value-of select="normalize-space()"/>
+    <xsl:if test="$entry and self::tei:persName and normalize-space() ne tk:main-name($entry)">
+      <xsl:value-of select="' (' || tk:main-name($entry) || ')'"/>
+    </xsl:if>
+  </xsl:template>
+
+</xsl:stylesheet>
