@@ -6,6 +6,8 @@ The functions the command line calls, for scripting a project's own pipeline::
     results = teikit.convert_paths(["texts/"], "tei/")
     text = teikit.tei_to_text(results[0].tree)
     report = teikit.build_html(["tei/"], "output/html", teikit.load_settings("teikit.toml"))
+    report = teikit.build_pdfs(["tei/"], "output/pdf", teikit.load_settings("teikit.toml"), volume=True)
+    report = teikit.make_package(["tei/"], "output/package", teikit.load_settings("teikit.toml"))
 """
 
 __version__ = "0.1.0"
@@ -35,6 +37,7 @@ __all__ = [
     "TeikitError",
     "__version__",
     "build_html",
+    "build_pdfs",
     "convert_file",
     "convert_paths",
     "convert_source",
@@ -42,6 +45,7 @@ __all__ = [
     "default_register",
     "get_profile",
     "load_settings",
+    "make_package",
     "load_register",
     "read_source",
     "register_profile",
@@ -51,9 +55,17 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """The HTML edition loads Saxon: imported on first use, not with every command."""
+    """The editions load Saxon and WeasyPrint: imported on first use, not with every command."""
     if name == "build_html":
         from teikit.web import build_html
 
         return build_html
+    if name == "build_pdfs":
+        from teikit.pdf import build_pdfs
+
+        return build_pdfs
+    if name == "make_package":
+        from teikit.package import make_package
+
+        return make_package
     raise AttributeError(f"module 'teikit' has no attribute {name!r}")

@@ -11,6 +11,7 @@ import click
 
 from teikit import __version__
 from teikit.cli_html import html
+from teikit.cli_package import package
 from teikit.cli_pdf import pdf
 from teikit.cli_validate import validate
 from teikit.convert import convert_paths, default_register, iter_sources
@@ -123,3 +124,4 @@ def text(tei_file: Path, out_file: Path | None) -> None:
 main.add_command(validate)
 main.add_command(html)
 main.add_command(pdf)
+main.add_command(package)
