@@ -53,9 +53,10 @@ def measure(tei: Path, n: int, volume: bool, jobs: int) -> dict[str, float]:
         docs = sorted(p for p in tei.glob("*.xml") if p.name not in ("persons.xml", "places.xml"))[:n]
         for p in [*docs, tei / "persons.xml", tei / "places.xml"]:
             (sub / p.name).symlink_to(p)
-        code = ("import json, sys; sys.path.insert(0, %r); from bench_pdf import run_one; "
-                "from pathlib import Path; print(json.dumps(run_one(Path(%r), Path(%r), %r, %d)))"
-                % (str(ROOT / "bench"), str(sub), str(Path(tmp) / "out"), volume, jobs))
+        code = (f"import json, sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
+                "from bench_pdf import run_one; from pathlib import Path; "
+                f"print(json.dumps(run_one(Path({str(sub)!r}), Path({str(Path(tmp) / 'out')!r}), "
+                f"{volume!r}, {jobs:d})))")
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -77,11 +78,13 @@ def main() -> None:
         for n in sizes:
             r = measure(tei, n, True, 1)
             print(f"{n:>6} {r['pages']:>6} {r['seconds']:>8.1f} {r['pages'] / r['seconds']:>8.1f} "
-                  f"{r['cpu']:>7.1f} {r['peak_mb']:>8.0f}" + (f"  ERRORS {r['errors']}" if r["errors"] else ""),
+                  f"{r['cpu']:>7.1f} {r['peak_mb']:>8.0f}"
+                  + (f"  ERRORS {r['errors']}" if r["errors"] else ""),
                   flush=True)
         if args.per_doc:
             r = measure(tei, args.per_doc, False, args.jobs)
-            print(f"\none PDF per document: {args.per_doc} documents, {r['pages']} pages, {args.jobs} processes: "
+            print(f"\none PDF per document: {args.per_doc} documents, {r['pages']} pages, "
+                  f"{args.jobs} processes: "
                   f"{r['seconds']:.1f} s, {r['pages'] / r['seconds']:.1f} pages/s, "
                   f"{args.per_doc / r['seconds']:.1f} documents/s, peak {r['peak_mb']:.0f} MB per process")
 
