@@ -312,8 +312,10 @@ def test_text_without_brackets_passes_through(text: str, register) -> None:
 # -- control characters survive as <g ref="#U...."/> -----------------------------------
 
 def _control_refs(conv: teikit.Conversion) -> list[str]:
+    # the text's body, once: .//tei:body//tei:g finds a <g> in an attachment's body twice
+    body = conv.tree.getroot().find("tei:text/tei:body", NS)
     return [chr(int(g.get("ref")[2:], 16))
-            for g in conv.tree.iterfind(".//tei:body//tei:g", NS)
+            for g in body.iter(f"{{{TEI_NS}}}g")
             if re.fullmatch(r"#U[0-9A-F]{4,6}", g.get("ref", ""))]
 
 
@@ -324,6 +326,7 @@ CONTROL_LINE = st.builds(
 
 
 @SETTINGS
+@example(lines=[("the \x01 the \x01", "\n"), ("KIM \x01", "\n"), ("the \x01", "\n")])  # attachment
 @given(lines=st.lists(st.tuples(CONTROL_LINE, EOL), min_size=1, max_size=6))
 def test_control_characters_inside_text_survive_as_g(lines: list[tuple[str, str]]) -> None:
     text = "begin " + _join(lines) + " end"
@@ -354,6 +357,19 @@ def test_whitespace_controls_all_properties(text: str, register, tei_all: etree.
     assert tei_all.validate(tree)
     assert normalise(teikit.tei_to_text(tree)) == normalise(split_frame(src).text)
     assert forbidden(teikit.tei_to_text(tree)) == forbidden(split_frame(src).text)
+
+
+@pytest.mark.parametrize("text", ["\x85", "a\x85", "\x85\nb", "\u2028", "x\n\u2029\ny",
+                                  "Text here\u1680\nKIM\x85\nthe end"])
+def test_spaces_python_strips_but_xml_keeps_survive(text: str, tei_all: etree.RelaxNG) -> None:
+    """Regression (found by a wide random run): NEL, LS, PS and OGHAM SPACE MARK are
+    whitespace to str.strip but characters to XML and to the round trip; a unit's ends
+    were stripped with str.strip and lost them."""
+    src, conv = convert(text)
+    tree = reparse(conv)
+    assert tei_all.validate(tree), str(tei_all.error_log)
+    assert normalise(teikit.tei_to_text(tree)) == normalise(split_frame(src).text)
+    assert conv.report["round_trip"] is True
 
 
 @pytest.mark.parametrize("text", [
@@ -437,3 +453,88 @@ def test_named_cases(text: str, register, tei_all: etree.RelaxNG) -> None:
     assert tei_all.validate(tree), str(tei_all.error_log)
     assert normalise(teikit.tei_to_text(tree)) == normalise(split_frame(src).text)
     assert conv.report["round_trip"] is True
+
+
+# -- nesting that XML parsers refuse, texts attached to texts ---------------------------
+
+def _depth(tree: etree._ElementTree) -> int:
+    return max(len(list(el.iterancestors())) + 1 for el in tree.iter())
+
+
+@pytest.mark.parametrize("repeat", [300, 3000])
+def test_marks_nested_past_what_parsers_read_are_kept_as_text(repeat: int,
+                                                             tei_all: etree.RelaxNG) -> None:
+    """Regression: a mark running to the end of its line holds the marks after it, so a
+    line of them nested 300 deep, which lxml refused to read back (and 3,000 raised
+    RecursionError). Deeper marks are now kept as plain text, with a diagnostic."""
+    text = "x " + "[Handwritten across the document] y " * repeat
+    src, conv = convert(text)
+    tree = reparse(conv)  # a strict parser without huge_tree
+    assert _depth(tree) <= 256
+    assert tei_all.validate(tree), str(tei_all.error_log)
+    assert normalise(teikit.tei_to_text(tree)) == normalise(split_frame(src).text)
+    assert conv.report["round_trip"] is True
+    assert any(d.code == "TK101" and "nested" in d.message for d in conv.diagnostics)
+
+
+def test_marks_nested_as_deep_as_parsers_read_are_kept() -> None:
+    """Nesting that parsers still read is left alone: only what they refuse is cut."""
+    text = "x " + "[Handwritten across the document] y " * 200
+    _src, conv = convert(text)
+    assert _depth(reparse(conv)) > 200
+    assert not [d for d in conv.diagnostics if d.code == "TK101"]
+
+
+@pytest.mark.parametrize("text", [
+    "Some text of the letter.\nKIM\nthe < KIM",
+    "Some text of the letter.\nKIM\nCopies to: Molotov\nthe < KIM",
+    " < KIM < the\nKIM\nthe < the < KIM",
+    "Text of it.\n" + "KIM\nthe text of it goes on here.\n" * 3,
+    "Text of it.\n" + "KIM\nthe text of it goes on here.\n" * 70,
+], ids=["form-line-only", "after-a-note", "repeated-lt", "chained", "chained-past-limit"])
+def test_attachments_are_valid_tei(text: str, register, tei_all: etree.RelaxNG) -> None:
+    """Regression: a text attached after the closer whose only lines were form lines gave
+    a floatingText body without content, and an attachment with an attachment of its own
+    put a div after a closer; tei_all rejected both (a fifth of the bench corpus)."""
+    src, conv = convert(text, register)
+    tree = reparse(conv)
+    assert tei_all.validate(tree), str(tei_all.error_log)
+    assert normalise(teikit.tei_to_text(tree)) == normalise(split_frame(src).text)
+    assert conv.report["round_trip"] is True
+
+
+# -- patterns spelled for speed read the same as the ones they stand for ----------------
+
+#: ASCII text made of what the patterns look for: capitals, digits, months, dates, labels.
+ASCII_TEXT = st.lists(st.sampled_from(
+    list("abcdefjmnoprsuyzAJFMASONDKWX0129 .-,:;'_\t\n\x0b\x1c")
+    + ["Copies", "Sept", "June ", "8.7.50", "1950-07-08", "Dear", "yours", "1. "]),
+    max_size=30).map("".join)
+
+
+@SETTINGS
+@given(s=ASCII_TEXT)
+def test_ascii_spellings_find_what_the_unicode_patterns_find(s: str) -> None:
+    from teikit import dates, registers
+
+    def spans(p: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [m.span() for m in p.finditer(s)]
+
+    assert spans(registers.CAPITAL_WORD_ASCII) == spans(registers.CAPITAL_WORD)
+    assert spans(dates._NUMBER_START_ASCII) == spans(dates._NUMBER_START)
+    assert (dates._ANY_HINT_ASCII.search(s) is None) == (dates._ANY_HINT.search(s) is None)
+
+
+@SETTINGS
+@given(s=st.one_of(ASCII_TEXT, st.text(max_size=40)))
+def test_combined_and_reordered_patterns_answer_as_before(s: str) -> None:
+    from teikit import catalogue, classify, inline
+
+    rights = re.compile(r"copyright|reuse|permission|rights", re.I)
+    assert (catalogue.RIGHTS_WORD.search(s) is None) == (rights.search(s) is None)
+    four = (classify.CLOSING_LABELS, classify.VALEDICTION, classify.SALUTE, classify.NUMBERED)
+    assert (classify.LEADS.match(s) is not None) == any(p.match(s) for p in four)
+    if catalogue.SOURCE_LINE.match(s):
+        assert catalogue.TAIL_LINE.match(s)
+    assert (s.isprintable() or inline.XML_FORBIDDEN.search(s) is None) == (
+        inline.XML_FORBIDDEN.search(s) is None)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from teikit.rules import Mark, register_rule
 
 if TYPE_CHECKING:
-    from teikit.inline import Context
+    from teikit.context import Context
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

@@ -16,18 +16,20 @@ from pathlib import Path
 
 from lxml import etree
 
-from teikit.dates import parse_date
+from teikit.context import Context, DocState
+from teikit.dates import first_date
 from teikit.diagnostics import Diagnostic, Severity, diag
+from teikit.elements import TEI_TAG, XML_LANG, E, building, local
 from teikit.errors import SourceError
-from teikit.frame import ARTEFACT, Line, split_frame
+from teikit.frame import split_frame
 from teikit.header import add_char_decl, build_header
-from teikit.inline import XML_LANG, Context, DocState, E, append_items, local
-from teikit.parse import parse_document
+from teikit.lines import ARTEFACT, Line
+from teikit.parse import Document, parse_document
 from teikit.registers import Register, load_register
 from teikit.rules import Profile, get_profile
 from teikit.source import Source, read_source
-from teikit.structure import COMMON, build_text
-from teikit.totext import normalise, tei_to_text
+from teikit.structure import MAX_TEXT_DEPTH, build_text, ensure_content
+from teikit.totext import normalise, same_text, tei_to_text
 from teikit.writer import atomic_write, is_pristine, stamp
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -71,37 +73,31 @@ def convert_source(src: Source, *, profile: Profile | None = None,
     cat = framed.catalogue
     doc = parse_document(framed.lines, src.path)
     if not cat.date:  # a transcription without catalogue data: its first full date
-        first = next((d for ln in framed.lines[:15] if (d := parse_date(ln.text))), None)
+        first = first_date([ln.text for ln in framed.lines[:15]])
         if first is not None:
             cat.date, cat.date_text = first.iso[:10], first.text
     if not cat.title:
         cat.title = _fallback_title(framed.lines)
     year = int(cat.date[:4]) if cat.date else None
-    state = DocState(src.path, year)
-    ctx = Context(doc, profile, register, state)
-    blocks = build_text(doc.units, ctx)
-    main = E("div", {"type": "document"})
-    attachments = []
-    for b in blocks:
-        if local(b) == "div":
-            attachments.append(b)
-        else:
-            main.append(b)
-    _ensure_content(main)
-    body = E("body", {}, main, *attachments)
-    header = build_header(cat, state, body, register, profile=profile.name,
-                          source_name=Path(src.path).name, encoding=src.encoding, today=today,
-                          dropped=len(framed.dropped))
-    tei = E("TEI", {XML_LANG: "en"}, header, E("text", {}, body))
-    add_char_decl(tei)
+    tei = etree.Element(TEI_TAG["TEI"], {XML_LANG: "en"}, nsmap={None: TEI_NS})
+    with building(tei):
+        state, body = _body(doc, profile, register, src.path, year)
+        header = build_header(cat, state, body, register, profile=profile.name,
+                              source_name=Path(src.path).name, encoding=src.encoding,
+                              today=today, dropped=len(framed.dropped))
+        tei.append(header)
+        tei.append(E("text", {}, body))
+        add_char_decl(tei)
     tree = etree.ElementTree(tei)
     diags = [*src.diagnostics, *framed.diagnostics, *doc.diagnostics, *state.diagnostics]
     for name, (line, col) in state.candidates.items():
         diags.append(diag("TK106", f"{name!r} looks like a person's name but is not in the "
                           "edition's register", src.path, line, col))
-    back = normalise(tei_to_text(tree))
-    expected = normalise(doc.text)  # the same as framed.text: the lines the document was read from
-    if back != expected:
+    back_text = tei_to_text(tree)
+    # doc.text is the same as framed.text: the lines the document was read from
+    same = same_text(back_text, doc.text)
+    if not same:
+        back, expected = normalise(back_text), normalise(doc.text)
         at = next((i for i, (a, b) in enumerate(zip(back, expected, strict=False)) if a != b),
                   min(len(back), len(expected)))
         diags.append(diag("TK111", f"round trip differs at character {at}: "
@@ -121,9 +117,59 @@ def convert_source(src: Source, *, profile: Profile | None = None,
                       "rights": cat.rights, "related": cat.related},
         "name_candidates": [{"name": n, "line": ln, "col": c}
                             for n, (ln, c) in state.candidates.items()],
-        "round_trip": back == expected,
+        "round_trip": same,
     }
     return Conversion(src.path, tree, diags, report)
+
+
+#: Elements nested in one another that an XML parser reads (libxml2 without huge_tree).
+MAX_XML_DEPTH = 256
+#: How deep the structure around inline content can be: TEI, text, body, div; a div,
+#: floatingText, body and div for each text inside the text; a block and a part of it.
+MAX_STRUCTURE_DEPTH = 4 + 4 * MAX_TEXT_DEPTH + 2
+
+
+def _body(doc: Document, profile: Profile, register: Register, path: str,
+          year: int | None) -> tuple[DocState, etree._Element]:
+    """The text's body: the document's own text in a div, and the texts attached to it.
+
+    A document whose marks nest so deep that XML parsers could not read it back is read
+    again with fewer levels of marks (the deeper ones kept as plain text).
+    """
+    state = DocState(path, year)
+    ctx = Context(doc, profile, register, state)
+    body = _build_body(doc, ctx)
+    # each level of marks is at most two elements, and a <g> can end them
+    while MAX_STRUCTURE_DEPTH + 2 * ctx.deepest + 1 > MAX_XML_DEPTH:
+        excess = _depth(body) + 2 - MAX_XML_DEPTH  # TEI and text are above the body
+        levels = min(ctx.deepest, ctx.mark_depth) - excess  # each level is one element or more
+        if excess <= 0 or levels < 1:
+            break
+        state = DocState(path, year)
+        ctx = Context(doc, profile, register, state, mark_depth=levels)
+        body = _build_body(doc, ctx)
+    return state, body
+
+
+def _build_body(doc: Document, ctx: Context) -> etree._Element:
+    main = E("div", {"type": "document"})
+    attachments = []
+    for b in build_text(doc.units, ctx):
+        if local(b) == "div":
+            attachments.append(b)
+        else:
+            main.append(b)
+    ensure_content(main)
+    return E("body", {}, main, *attachments)
+
+
+def _depth(el: etree._Element) -> int:
+    """How many elements deep a tree is (only asked of trees that may be too deep)."""
+    depth = deepest = 0
+    for event, _el in etree.iterwalk(el, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _fallback_title(lines: list[Line]) -> str:
@@ -134,42 +180,6 @@ def _fallback_title(lines: list[Line]) -> str:
             text = " ".join(ARTEFACT.sub("", ln.text).split())
             return text if len(text) <= 100 else text[:99].rsplit(" ", 1)[0] + "…"
     return ""
-
-
-def _ensure_content(div: etree._Element) -> None:
-    """A div of nothing but form lines or closing matter: keep each as an ``ab``.
-
-    TEI lets a closer follow only the text's own content, and a div must hold
-    some; a document that is all closing matter (a signature, a seal) keeps its
-    lines as anonymous blocks rather than being given invented content.
-    """
-    if any(local(ch) in COMMON for ch in div):
-        return
-    if not len(div):
-        div.append(E("ab"))
-        return
-    for ch in list(div):
-        if local(ch) in ("closer", "opener"):
-            idx = div.index(ch)
-            div.remove(ch)
-            ab = E("ab", {"type": local(ch)})
-            ab.text = ch.text
-            for part in list(ch):  # each part was a line of its own
-                if len(ab) or (ab.text or "").strip():
-                    ab.append(E("lb"))
-                if local(part) in ("signed", "salute", "dateline", "seg"):
-                    _move_content(part, ab)
-                else:
-                    tail, part.tail = part.tail, None
-                    ab.append(part)
-                    if tail:
-                        ab[-1].tail = tail
-            div.insert(idx, ab)
-
-
-def _move_content(src: etree._Element, dst: etree._Element) -> None:
-    """Append an element's content (text and children, with their tails) to another."""
-    append_items(dst, [src.text or "", *list(src), src.tail or ""])
 
 
 def convert_file(path: str | Path, **kwargs: object) -> Conversion:

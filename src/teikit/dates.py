@@ -49,6 +49,11 @@ _MONTH_START = re.compile(r"[JFMASOND](?=an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec"
 #: Something every date holds: a digit or a month's capital, then what must follow it.
 _ANY_HINT = re.compile(r"[\dJFMASOND](?:(?<=\d)(?:\.?\s+[JFMASOND]|[.\-]\d)"
                        r"|(?<=[JFMASOND])[A-Za-z]*\.?\s+\d)")
+#: The same two for text that is all ASCII (most runs), where a digit is [0-9]: a class the
+#: engine tests with one look-up, where \d asks Unicode's tables at every character.
+_ANY_HINT_ASCII = re.compile(r"[0-9JFMASOND](?:(?<=[0-9])(?:\.?\s+[JFMASOND]|[.\-][0-9])"
+                             r"|(?<=[JFMASOND])[A-Za-z]*\.?\s+[0-9])")
+_NUMBER_START_ASCII = re.compile(r"[0-9](?<![0-9][0-9])")
 DATE_ALONE = re.compile(
     r"^(?:(?:[0-3]?\d\s+" + MON + r",?\s+\d{4})|(?:" + MON.replace("mon", "mon2")
     + r"\s+[0-3]?\d,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$")
@@ -107,19 +112,33 @@ def find_dates(s: str, context_year: int | None = None, yearless: bool = False) 
     A date without a year (``2332 30 September``) is accepted only when
     ``yearless`` is set and a context year is known: then it is inferred.
     """
-    found: list[DateMatch] = []
-    if not _ANY_HINT.search(s):  # most text: one quick look instead of one per pattern
-        return found
-    numbers = [m.start() for m in _NUMBER_START.finditer(s)]
+    ascii = s.isascii()
+    if not (_ANY_HINT_ASCII if ascii else _ANY_HINT).search(s):  # most text: one quick look
+        return []
+    numbers = [m.start() for m in (_NUMBER_START_ASCII if ascii else _NUMBER_START).finditer(s)]
     months = [m.start() for m in _MONTH_START.finditer(s)]
-    for pat, starts in zip(_PATTERNS, (numbers, months, numbers, numbers), strict=True):
+    need_year = not (yearless and context_year)
+    found: list[DateMatch] = []
+    # a pattern is tried only if what it cannot do without is there: a month's name
+    # (patterns 0 and 1), a dot (2), a hyphen (3)
+    needs = (bool(months), True, "." in s, "-" in s)
+    for pat, starts, need in zip(_PATTERNS, (numbers, months, numbers, numbers), needs,
+                                 strict=True):
+        if not starts or not need:
+            continue
         for m in matches_at(pat, starts, s):
-            if m.groupdict().get("y") is None and not (yearless and context_year):
+            if need_year and m.group("y") is None:
                 continue
             d = _build(m, context_year)
             if d and not any(d.start < f.end and f.start < d.end for f in found):
                 found.append(d)
-    return sorted(found, key=lambda d: d.start)
+    if len(found) > 1:
+        found.sort(key=_start)
+    return found
+
+
+def _start(d: DateMatch) -> int:
+    return d.start
 
 
 def matches_at(pattern: re.Pattern[str], starts: Iterable[int], s: str) -> Iterator[re.Match[str]]:
@@ -134,6 +153,21 @@ def matches_at(pattern: re.Pattern[str], starts: Iterable[int], s: str) -> Itera
         if at >= end and (m := pattern.match(s, at)):
             end = m.end()
             yield m
+
+
+def first_date(texts: list[str], context_year: int | None = None) -> DateMatch | None:
+    """The first date (with its year) in lines of text, read in order.
+
+    One quick look over all of them first: the lines before the first hint hold no date.
+    """
+    joined = "\n".join(texts)
+    hint = _ANY_HINT.search(joined)
+    if hint is None:
+        return None
+    for t in texts[joined.count("\n", 0, hint.start()):]:
+        if (d := parse_date(t, context_year)) is not None:
+            return d
+    return None
 
 
 def parse_date(s: str, context_year: int | None = None) -> DateMatch | None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from teikit import __version__
-from teikit.frame import LANGUAGES, Catalogue, repository_of
-from teikit.inline import DocState, E, append_items
+from teikit.catalogue import LANGUAGES, Catalogue, repository_of
+from teikit.context import DocState
+from teikit.elements import E, append_items
 from teikit.registers import Register
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -37,24 +38,31 @@ class Parties:
 
 
 PARTY = re.compile(r"(?P<name>[^\[\],]+?)\s*(?:\[(?P<gloss>[^\]]+)\])?$")
+TITLE_DATE = re.compile(r"\s*\((?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})\)")
+FROM_TO = re.compile(r"\bfrom\s+(?P<s>.+?)\s+to\s+(?P<a>.+?)(?:,?\s+(?:transmitting|regarding|"
+                     r"concerning|on|about|re:|with|in reply|in response|relaying|informing"
+                     r"|requesting|asking)\b|,\s*\d|,?\s*\d{1,2} \w+ \d{4}|$)")
+NUMBER_TO = re.compile(r"(?:No\.?|Nº|N°|№)\s*[\w/.-]+,?\s+(?P<s>[^,]+?)\s+to\s+(?P<a>[^,]+?)"
+                       r"(?:,|$)")
+AUTHOR_OF = re.compile(r"^(?P<s>[A-Z][^,]+),\s*(?:\w+\s+)?(?:Telegram|Letter|Cable|Memorandum"
+                       r"|Report)")
+PARTY_SEP = re.compile(r"\s*(?:,|\band\b)\s*(?![^\[]*\])")
+REPOSITORY = re.compile(r"^([A-Z][^,;()]*?(?:Archive|Archives|Library|Museum|Collection)[^,;()]*)")
+CHAR_REF = re.compile(r"#U[0-9A-F]{4,6}")
+FROM_LINE = re.compile(r"^\s*from\b", re.I)
+TO_LINE = re.compile(r"^\s*to\b", re.I)
+SENT_LINE = re.compile(r"^\s*(from|sent)\b", re.I)
 
 
 def parse_parties(titles: list[str], register: Register) -> Parties:
     """Sender and addressee from titles like 'Telegram No. 1 from A [B] to C' or 'A to B'."""
-    cleaned = [re.sub(r"\s*\((?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4})\)", "", t)
-               for t in titles]
+    cleaned = [TITLE_DATE.sub("", t) for t in titles]
     for t in cleaned:
-        m = re.search(r"\bfrom\s+(?P<s>.+?)\s+to\s+(?P<a>.+?)(?:,?\s+(?:transmitting|regarding|"
-                      r"concerning|on|about|re:|with|in reply|in response|relaying|informing"
-                      r"|requesting|asking)\b|,\s*\d|,?\s*\d{1,2} \w+ \d{4}|$)", t)
-        if not m:
-            m = re.search(r"(?:No\.?|Nº|N°|№)\s*[\w/.-]+,?\s+(?P<s>[^,]+?)\s+to\s+(?P<a>[^,]+?)"
-                          r"(?:,|$)", t)
+        m = FROM_TO.search(t) or NUMBER_TO.search(t)
         if m:
             return Parties(_parties(m.group("s"), register), _parties(m.group("a"), register))
     for t in cleaned:
-        m = re.match(r"^(?P<s>[A-Z][^,]+),\s*(?:\w+\s+)?(?:Telegram|Letter|Cable|Memorandum|Report)",
-                     t)
+        m = AUTHOR_OF.match(t)
         if m:
             return Parties(_parties(m.group("s"), register), [])
     return Parties()
@@ -62,7 +70,7 @@ def parse_parties(titles: list[str], register: Register) -> Parties:
 
 def _parties(s: str, register: Register) -> list[Party]:
     out = []
-    for part in re.split(r"\s*(?:,|\band\b)\s*(?![^\[]*\])", s):
+    for part in PARTY_SEP.split(s):
         part = part.strip()
         m = PARTY.match(part)
         if not part or not m:
@@ -144,7 +152,7 @@ def _source_desc(cat: Catalogue, source_name: str, encoding: str,
 
 
 def _repo_in(ref: str) -> str:
-    m = re.match(r"^([A-Z][^,;()]*?(?:Archive|Archives|Library|Museum|Collection)[^,;()]*)", ref)
+    m = REPOSITORY.match(ref)
     return m.group(1).strip() if m else ""
 
 
@@ -184,7 +192,7 @@ def _encoding_desc(state: DocState, profile: str) -> etree._Element:
 def add_char_decl(tei: etree._Element) -> None:
     """Declare every character kept as a <g> reference (derived from the finished tree)."""
     codes = sorted({g.get("ref", "")[2:] for g in tei.iter(f"{{{TEI_NS}}}g")
-                    if re.fullmatch(r"#U[0-9A-F]{4,6}", g.get("ref", ""))})
+                    if CHAR_REF.fullmatch(g.get("ref", ""))})
     if not codes:
         return
     ed = tei.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}encodingDesc")
@@ -208,7 +216,7 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
     for p in parties.senders:
         sent.append(_pers(p))
     lines = _form_lines(body)
-    place = _place_in(lines, r"^\s*from\b")
+    place = _place_in(lines, FROM_LINE)
     if place is not None:
         sent.append(place)
     when, when_text = _sent_when(lines, cat)
@@ -217,7 +225,7 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
     recv = E("correspAction", {"type": "received"})
     for p in parties.addressees:
         recv.append(_pers(p))
-    rplace = _place_in(lines, r"^\s*to\b")
+    rplace = _place_in(lines, TO_LINE)
     if rplace is not None:
         recv.append(rplace)
     if parties.senders and parties.addressees:
@@ -252,9 +260,9 @@ def _form_lines(body: etree._Element) -> FormLines:
             for el in body.iter(f"{{{TEI_NS}}}dateline", f"{{{TEI_NS}}}seg")]
 
 
-def _place_in(lines: FormLines, lead: str) -> etree._Element | None:
+def _place_in(lines: FormLines, lead: re.Pattern[str]) -> etree._Element | None:
     for el, text in lines:
-        if re.match(lead, text, re.I):
+        if lead.match(text):
             for pn in el.iter(f"{{{TEI_NS}}}placeName"):
                 out = E("placeName", {"ref": pn.get("ref")} if pn.get("ref") else {},
                         "".join(pn.itertext()))
@@ -265,7 +273,7 @@ def _place_in(lines: FormLines, lead: str) -> etree._Element | None:
 def _sent_when(lines: FormLines, cat: Catalogue) -> tuple[str, str]:
     """When the document was sent: the telegram's 'sent' dateline, else the catalogue date."""
     for dl, text in lines:
-        if dl.tag == DATELINE and re.match(r"^\s*(from|sent)\b", text, re.I):
+        if dl.tag == DATELINE and SENT_LINE.match(text):
             for d in dl.iter(f"{{{TEI_NS}}}date"):
                 if cat.date and not d.get("when", "").startswith(cat.date[:4]):
                     continue

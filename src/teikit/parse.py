@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from teikit.diagnostics import Diagnostic, diag
-from teikit.frame import ARTEFACT, Line
+from teikit.lines import ARTEFACT, Line
 
-BRACKET_CHARS = re.compile(r"[\[\]]")
+#: What follows an unclosed bracket that only labels the next line (``[handwritten:``).
+LABEL_ONLY = re.compile(r"[^\[\]]*:\s*")
 
 
 @dataclass
@@ -108,13 +110,13 @@ def _match(doc: Document) -> dict[int, tuple[int, str, str]]:
     text = doc.text
     stack: list[int] = []
     pairs: dict[int, int] = {}
-    for m in BRACKET_CHARS.finditer(text):
-        if m.group() == "[":
-            stack.append(m.start())
+    for at, opening in _brackets(text):
+        if opening:
+            stack.append(at)
         elif stack:
-            pairs[stack.pop()] = m.start()
+            pairs[stack.pop()] = at
         else:
-            line, col = doc.position(m.start())
+            line, col = doc.position(at)
             doc.diagnostics.append(diag("TK102", "']' closes no bracket; kept as text",
                                         doc.path, line, col))
     spans: dict[int, tuple[int, str, str]] = {o: (c + 1, "[", "]") for o, c in pairs.items()}
@@ -136,6 +138,18 @@ def _match(doc: Document) -> dict[int, tuple[int, str, str]]:
     return spans
 
 
+def _brackets(text: str) -> Iterator[tuple[int, bool]]:
+    """Offsets of the brackets in order, and whether each opens (str.find is the fastest look)."""
+    o, c = text.find("["), text.find("]")
+    while o >= 0 or c >= 0:
+        if c < 0 or 0 <= o < c:
+            yield o, True
+            o = text.find("[", o + 1)
+        else:
+            yield c, False
+            c = text.find("]", c + 1)
+
+
 def _where(doc: Document, end: int) -> str:
     line, col = doc.position(max(end - 1, 0))
     return f"line {line}, column {col + 1}"
@@ -145,7 +159,7 @@ def _implied_end(text: str, o: int, spans: dict[int, tuple[int, str, str]]) -> i
     eol = text.find("\n", o)
     eol = len(text) if eol < 0 else eol
     rest = text[o + 1:eol]
-    if re.fullmatch(r"[^\[\]]*:\s*", rest) and eol < len(text):
+    if LABEL_ONLY.fullmatch(rest) and eol < len(text):
         nxt = text.find("\n", eol + 1)
         eol = len(text) if nxt < 0 else nxt
     for s, (e, _op, _cl) in spans.items():  # a nested unclosed bracket is covered

@@ -8,6 +8,7 @@ in them (main name, aliases, pseudonyms) is looked up in the text, and
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +41,12 @@ def norm_name(s: str) -> str:
 
 WORD = re.compile(r"[^\W_]+")
 _UPPER = "".join(c for c in map(chr, range(0x20, 0x2000)) if c.isupper())
-#: A word that starts with a capital letter (Latin, Greek, Cyrillic...).
-CAPITAL_WORD = re.compile(rf"(?<![^\W_])[{re.escape(_UPPER)}][^\W_]*")
+#: A word that starts with a capital letter (Latin, Greek, Cyrillic...). The look-behind
+#: comes after the capital (it looks at the character before it), so the engine tries
+#: the pattern only at capitals instead of at every character: about three times faster.
+CAPITAL_WORD = re.compile(rf"[{re.escape(_UPPER)}](?<![^\W_].)[^\W_]*")
+#: The same for ASCII text, spelled with classes the engine tests with one look-up.
+CAPITAL_WORD_ASCII = re.compile(r"[A-Z](?<![a-zA-Z0-9].)[a-zA-Z0-9]*")
 
 
 class Register:
@@ -58,6 +63,7 @@ class Register:
         self._index: dict[str, Entry] = {}
         self._longest = 1
         self._first_words: set[str] = set()
+        self._extended: set[str] | None = None
         for e in entries or []:
             self.add(e)
 
@@ -69,6 +75,24 @@ class Register:
             self._longest = max(self._longest, len(key.split()))
             if key:
                 self._first_words.add(key.split()[0])
+        self._extended = None
+
+    def _extended_words(self) -> set[str]:
+        """First words that some longer name form begins with (worked out once per register).
+
+        The normalised form of a run of words is its first word's, casefolded, and then
+        more: a first word that begins no longer form can only be a name on its own.
+        """
+        if self._extended is None:
+            keys = sorted(self._index)
+            out = set()
+            for w in self._first_words:
+                i = bisect_left(keys, w)
+                i += i < len(keys) and keys[i] == w
+                if i < len(keys) and keys[i].startswith(w):
+                    out.add(w)
+            self._extended = out
+        return self._extended
 
     def exact(self, name: str) -> Entry | None:
         """The entry one of whose name forms is exactly ``name`` (case and dots aside)."""
@@ -97,12 +121,22 @@ class Register:
     def _scan(self, text: str, capital: bool) -> list[tuple[int, int, Entry]]:
         if not self._index:
             return []
-        starts = CAPITAL_WORD if capital else WORD
+        starts = (CAPITAL_WORD_ASCII if text.isascii() else CAPITAL_WORD) if capital else WORD
         first = self._first_words
+        extended = self._extended if self._extended is not None else self._extended_words()
+        index = self._index
         out = []
         pos = 0
         for m in starts.finditer(text):
-            if m.start() < pos or m.group().casefold() not in first:
+            a = m.start()
+            word = m.group().casefold()
+            if a < pos or word not in first:
+                continue
+            if word not in extended:  # the word alone, already normalised
+                e = index.get(word)
+                if e is not None and m.end() - a >= 3:
+                    out.append((a, m.end(), e))
+                    pos = m.end()
                 continue
             ends = [m.end()]
             for w in WORD.finditer(text, m.end()):
@@ -110,9 +144,9 @@ class Register:
                     break
                 ends.append(w.end())
             for b in reversed(ends):
-                e = self._index.get(norm_name(text[m.start():b]))
-                if e is not None and b - m.start() >= 3:
-                    out.append((m.start(), b, e))
+                e = index.get(norm_name(text[a:b]))
+                if e is not None and b - a >= 3:
+                    out.append((a, b, e))
                     pos = b
                     break
         return out

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from teikit.errors import TeikitError
 
 if TYPE_CHECKING:
-    from teikit.inline import Context
+    from teikit.context import Context
 
 #: The shapes a rule can ask for; the assembler in inline.py builds each.
 SHAPES = {

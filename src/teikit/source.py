@@ -12,6 +12,8 @@ import codecs
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
 
 from teikit.diagnostics import Diagnostic, diag
@@ -42,7 +44,9 @@ class Source:
     _starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        # a line starts after each line before it and its line end (counted in C, not per match)
+        lines = self.text.split("\n")
+        self._starts = [0, *map(add, accumulate(map(len, lines[:-1])), count(1))]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset in ``text``."""

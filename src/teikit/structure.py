@@ -1,8 +1,8 @@
 """Give the document's units their structure: opener, paragraphs, closer, notes.
 
-Each unit is classified by what it looks like (a telegram's form lines, a
-salutation, a numbered point, a signature, a registry or typist line, a list
-of copies); a small state machine then places them: form lines into
+Each unit is classified by what it looks like (classify.py: a telegram's form
+lines, a salutation, a numbered point, a signature, a registry or typist line, a
+list of copies); a small state machine then places them: form lines into
 ``opener``, prose into ``p``, a letter quoted inside the text into
 ``floatingText``, the closing matter into ``closer`` and typed ``note``s, and
 a text attached after the closing matter into a ``div type="attachment"``.
@@ -11,159 +11,37 @@ a text attached after the closing matter into a ``div type="attachment"``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from itertools import islice
 
 from lxml import etree
 
-from teikit.dates import find_dates
-from teikit.inline import (
-    NOT_NAMES,
-    Context,
-    E,
-    Items,
-    append_items,
-    build_inline,
-    local,
-    set_rendition,
+from teikit.classify import (
+    DISTRIBUTION_MORE,
+    HEADING_WORDS,
+    NUMBERED,
+    PB_LINE,
+    VALEDICTION,
+    Classified,
+    classified,
 )
+from teikit.context import Context, set_rendition
+from teikit.elements import E, Items, append_items, local
+from teikit.inline import build_inline
+from teikit.lines import SPACES
 from teikit.parse import Unit
+from teikit.runs import NOT_NAMES
 from teikit.templates import escape
 
-PB_LINE = re.compile(r"^[ \t]*[-–—][ \t]*(?P<n>\d{1,4})[ \t]*[-–—][ \t]*$")
-DISTRIBUTION = re.compile(r"^(?:copies\b|copy\s*(?:n[º°o]\.?|№|no\.?)?\s*\d|distribution\b|cc\s*:"
-                          r"|\d+\s+copies\b|copies to\b|sent to\s*:)", re.I)
-DISTRIBUTION_MORE = re.compile(r"^(?:\d+\s*[.)]?\s*[–—-]|copy\s*(?:n[º°o]\.?|№)?\s*\d)", re.I)
-REGISTRY = re.compile(r"^(?:no\.|nº|n°|№|ref\.?|reg\.?\s*no\.?)\s*[\w/.\-]+\.?$", re.I)
-TYPIST = re.compile(r"^(?:typed|typist|printed\s+by|deciphered|decoded|ciphered\s+by|encoded"
-                    r"|decrypted)\b", re.I)
-RECORDER = re.compile(r"^(?:recorded|written down|compiled|taken down|noted)\s+by\b", re.I)
-DISPATCH = re.compile(r"^(?:sent|dispatched|transmitted|forwarded)\s+by\b", re.I)
-ATTACHMENT = re.compile(r"^(?:attachment|enclosure|appendix|enclosed)\b", re.I)
-CERTIFICATION = re.compile(r"^(?:correct|true copy|certified|verified|copy correct)\s*[:.]", re.I)
-VALEDICTION = re.compile(r"^[“\"]?\s*(?P<v>(?:faithfully|sincerely|respectfully|yours(?: \w+)?"
-                         r"|with (?:deep |comradely |communist )?(?:respect|greetings?)"
-                         r"|(?:best|warm|kind) regards)\b[,.]?)\s*(?P<rest>.*)$", re.I)
-SALUTE = re.compile(r"^[“\"‘]?\s*(?:dear|to comrade|to cde\b|to the\b|comrade|respected|esteemed"
-                    r"|to (?:the )?(?:chairman|minister|ambassador|premier|general|marshal))", re.I)
-DATELINE_LEAD = re.compile(r"^(?:from|sent|received|arrived|dispatched|dated|date|recd)\b", re.I)
-NUMBERED = re.compile(r"^(?P<n>\d{1,2}|[IVX]{1,4}|[a-h])[.)]\s+\S")
-SIGNATURE_MARK = re.compile(r"\[(?:illegible )?signature\]\s*$", re.I)
-SENTENCE_END = re.compile(r"[.!?:;]\W*$")
-LETTER_WORD = re.compile(r"[^\W\d_][\w’'\-]*")
-#: Any of the closing-matter labels: most units begin with none, and one look replaces seven.
-CLOSING_LABELS = re.compile("|".join(f"(?:{p.pattern})" for p in (
-    DISTRIBUTION, REGISTRY, TYPIST, DISPATCH, RECORDER, ATTACHMENT, CERTIFICATION)), re.I)
-HEADING_WORDS = {"TELEGRAM", "CABLE", "CIPHERED", "MINISTRY", "SECRET", "TOP", "URGENT",
-                 "MEMORANDUM", "LETTER", "REPORT", "AFFAIRS", "FOREIGN", "DEPARTMENT"}
+#: Texts inside texts (a letter quoted in the document, an attachment after its closer, an
+#: attachment of that attachment...), at most: each adds three elements, and XML parsers
+#: refuse a document nested more than 256 deep. At the limit, closing matter is read as
+#: paragraphs, so no further attachment opens.
+MAX_TEXT_DEPTH = 20
 
 
-@dataclass
-class Classified:
-    unit: Unit
-    kind: str
-    raw: str
-    bare: str  # its words outside brackets, which most questions about a unit look at
-
-
-INNERMOST = re.compile(r"\[[^\[\]]*\]")
-
-
-def _bare_words(raw: str) -> list[str]:
-    """The unit's words outside brackets."""
-    if "[" in raw:
-        prev = None
-        while prev != raw:
-            prev, raw = raw, INNERMOST.sub(" ", raw)
-    return raw.split()
-
-
-def _classified(u: Unit, text: str, year: int | None) -> Classified:
-    raw = text[u.start:u.end]
-    words = _bare_words(raw)
-    bare = " ".join(words)
-    return Classified(u, classify(raw.strip(), bare, words, year), raw, bare)
-
-
-def classify(raw: str, bare: str, words: list[str], year: int | None) -> str:
-    """What a unit is, from its stripped text and its words outside brackets (``bare``
-    joined by single spaces, and split)."""
-    if PB_LINE.match(raw):
-        return "pb"
-    if CLOSING_LABELS.match(bare) and (label := _closing_label(bare, words)):
-        return label
-    if VALEDICTION.match(bare) and len(words) <= 20:
-        return "valediction"
-    if len(words) <= 25 and SIGNATURE_MARK.search(raw):
-        return "signed"
-    dates = find_dates(bare, year, yearless=True) if len(words) <= 25 else []
-    if dates:
-        outside = bare
-        for d in dates:
-            outside = outside.replace(d.text, " ")
-        if DATELINE_LEAD.match(bare) or len(outside.split()) <= 4:
-            return "dateline"
-    if SALUTE.match(bare) and len(words) <= 20:
-        return "salute"
-    if NUMBERED.match(bare):
-        return "numbered"
-    if raw[:1] in "“\"" and len(words) > 3:
-        return "quote"
-    if _is_signature(bare):
-        return "signature"
-    if not words:
-        return "marks"
-    if len(words) <= 8 and not SENTENCE_END.search(bare) or len(words) <= 4:
-        return "short"
-    if len(words) <= 20 and _heading_case(words):
-        return "short"
-    return "p"
-
-
-def _closing_label(bare: str, words: list[str]) -> str | None:
-    """The closing-matter label a unit begins with, if any, tried in turn."""
-    if DISTRIBUTION.match(bare):
-        return "distribution"
-    if REGISTRY.match(bare) and len(words) <= 3:
-        return "registry"
-    if TYPIST.match(bare):
-        return "typist"
-    if DISPATCH.match(bare):
-        return "dispatch"
-    if RECORDER.match(bare):
-        return "recorder"
-    if ATTACHMENT.match(bare) and len(words) <= 8:
-        return "attachment"
-    if CERTIFICATION.match(bare):
-        return "certification"
-    return None
-
-
-FUNCTION_WORDS = {"of", "the", "and", "for", "to", "in", "on", "at", "by", "a", "an", "-", "–"}
-
-
-def _heading_case(words: list[str]) -> bool:
-    """Form lines and headings capitalise their words; prose does not."""
-    content = [w for w in words if w.lower() not in FUNCTION_WORDS]
-    if not content:
-        return False
-    caps = sum(w[:1].isupper() or w[:1].isdigit() for w in content)
-    return caps / len(content) >= 0.7
-
-
-def _is_signature(bare: str) -> bool:
-    if not 1 <= len(list(islice(LETTER_WORD.finditer(bare), 7))) <= 6:
-        return False  # counted no further than need be: most units are long prose
-    words = LETTER_WORD.findall(bare)
-    if any(w.upper() in HEADING_WORDS for w in words):
-        return False
-    return all(w.isupper() for w in words if len(w) > 1) and sum(len(w) > 1 for w in words) > 0
-
-
-def build_text(units: list[Unit], ctx: Context, nested: bool = False) -> list[etree._Element]:
-    """Block elements for a text (a div's or a floatingText body's content)."""
+def build_text(units: list[Unit], ctx: Context, depth: int = 0) -> list[etree._Element]:
+    """Block elements for a text: a div's, or (``depth`` > 0) a floatingText body's content."""
     text = ctx.doc.text
-    cls = [_classified(u, text, ctx.state.year) for u in units]
+    cls = [classified(u, text, ctx.state.year) for u in units]
     out: list[etree._Element] = []
     opener: etree._Element | None = None
     phase = "opener"
@@ -180,29 +58,26 @@ def build_text(units: list[Unit], ctx: Context, nested: bool = False) -> list[et
                 i = _opener_item(opener, cls, i, ctx)
                 continue
             phase = "body"
-        quote = c.raw.lstrip()[:1] in "“\"" and k in ("quote", "salute") and not nested
+        quote = k in ("quote", "salute") and not depth and c.raw.lstrip()[:1] in "“\""
         if k == "pb":
             out.append(_pb(c, ctx))
         elif quote and not closed:
             j = _quote_end(cls, i, text)
-            out.append(_floating(cls[i:j], ctx))
+            out.append(_floating(cls[i:j], ctx, depth + 1))
             i = j
             continue
         elif k in NOTE_TYPES:
             i = _note(out, cls, i, ctx)
             continue
-        elif (k in ("valediction", "signature", "signed") and _has_content(out)) or (
-                k in ("dateline", "marks") and _last_is(out, "closer")):
+        elif depth < MAX_TEXT_DEPTH and (
+                (k in ("valediction", "signature", "signed") and _has_content(out))
+                or (k in ("dateline", "marks") and _last_is(out, "closer"))):
             i = _closer(out, cls, i, ctx)
             closed = True
             continue
         elif closed and k in ("p", "short", "salute", "numbered", "quote", "dateline"):
             div = E("div", {"type": "attachment"})
-            ft = E("floatingText", {"type": "attachment"})
-            body = E("body")
-            append_items(body, build_text([x.unit for x in cls[i:]], ctx, nested=True))
-            ft.append(body)
-            div.append(ft)
+            div.append(_floating_text("attachment", [x.unit for x in cls[i:]], ctx, depth + 1))
             out.append(div)
             break
         elif k == "marks" and closed:
@@ -245,9 +120,9 @@ def _list_run(cls: list[Classified], i: int) -> int:
 def _inline(c: Classified, ctx: Context, mode: str = "p") -> Items:
     items = build_inline(c.unit.nodes, ctx, mode)
     if items and isinstance(items[0], str):
-        items[0] = items[0].lstrip()
+        items[0] = items[0].lstrip(SPACES)  # not str.strip's: it takes NEL, LS, PS too
     if items and isinstance(items[-1], str):
-        items[-1] = items[-1].rstrip()
+        items[-1] = items[-1].rstrip(SPACES)
     return items
 
 
@@ -405,10 +280,58 @@ def _quote_end(cls: list[Classified], i: int, text: str) -> int:
     return i + 1
 
 
-def _floating(cls: list[Classified], ctx: Context) -> etree._Element:
-    ft = E("floatingText", {"type": "letter"})
-    body = E("body")
-    append_items(body, build_text([c.unit for c in cls], ctx, nested=True))
-    ft.append(body)
-    return ft
+def _floating(cls: list[Classified], ctx: Context, depth: int) -> etree._Element:
+    return _floating_text("letter", [c.unit for c in cls], ctx, depth)
 
+
+def _floating_text(kind: str, units: list[Unit], ctx: Context, depth: int) -> etree._Element:
+    """A text inside the text (a quoted letter, an attachment): a floatingText with a body.
+
+    Its body must hold some content of its own, and a text that has an attachment of
+    its own ends with it, after its closer: TEI lets a closer end a div, not come
+    before one, so the text's own part becomes a div, as the document's does.
+    """
+    blocks = build_text(units, ctx, depth)
+    if len(blocks) > 1 and local(blocks[-1]) == "div":
+        own = E("div", {}, *blocks[:-1])
+        ensure_content(own)
+        blocks = [own, blocks[-1]]
+    body = E("body", {}, *blocks)
+    ensure_content(body)
+    return E("floatingText", {"type": kind}, body)
+
+
+def ensure_content(div: etree._Element) -> None:
+    """A div (or body) of nothing but form lines or closing matter: keep each as an ``ab``.
+
+    TEI lets a closer follow only the text's own content, and a div must hold
+    some; a document that is all closing matter (a signature, a seal) keeps its
+    lines as anonymous blocks rather than being given invented content.
+    """
+    if any(local(ch) in COMMON for ch in div):
+        return
+    if not len(div):
+        div.append(E("ab"))
+        return
+    for ch in list(div):
+        if local(ch) in ("closer", "opener"):
+            idx = div.index(ch)
+            div.remove(ch)
+            ab = E("ab", {"type": local(ch)})
+            ab.text = ch.text
+            for part in list(ch):  # each part was a line of its own
+                if len(ab) or (ab.text or "").strip(SPACES):
+                    ab.append(E("lb"))
+                if local(part) in ("signed", "salute", "dateline", "seg"):
+                    _move_content(part, ab)
+                else:
+                    tail, part.tail = part.tail, None
+                    ab.append(part)
+                    if tail:
+                        ab[-1].tail = tail
+            div.insert(idx, ab)
+
+
+def _move_content(src: etree._Element, dst: etree._Element) -> None:
+    """Append an element's content (text and children, with their tails) to another."""
+    append_items(dst, [src.text or "", *list(src), src.tail or ""])

@@ -17,6 +17,9 @@ from teikit.templates import MARK_TAGS, canonical
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 TEI_PREFIX = "{" + TEI_NS + "}"
+TEI_PREFIX_LEN = len(TEI_PREFIX)
+TAGS_DECL = TEI_PREFIX + "tagsDecl"
+RENDITION = TEI_PREFIX + "rendition"
 NS = {"tei": TEI_NS}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 BLOCKS = {"div", "body", "opener", "closer", "p", "floatingText", "dateline", "salute", "seg",
@@ -24,6 +27,8 @@ BLOCKS = {"div", "body", "opener", "closer", "p", "floatingText", "dateline", "s
           "argument", "epigraph", "docDate", "quote", "table", "row", "front", "back", "text",
           "group", "label"}
 BLOCK_PARENTS = {"div", "body", "opener", "closer", "postscript", "floatingText", "front", "back"}
+BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+G_REF = re.compile(r"#U([0-9A-Fa-f]{4,6})")
 BLOCK_NOTES = {"distribution", "registry", "typist", "dispatch", "attachment", "certification"}
 
 
@@ -31,11 +36,11 @@ def tei_to_text(root: etree._Element | etree._ElementTree) -> str:
     """The body's text in the plain-text conventions."""
     if isinstance(root, etree._ElementTree):
         root = root.getroot()
-    renditions = {el.get(XML_ID): el.text or ""
-                  for el in root.iterfind(".//tei:tagsDecl/tei:rendition", NS)}
+    renditions = {el.get(XML_ID): el.text or "" for td in root.iterdescendants(TAGS_DECL)
+                  for el in td.iterchildren(RENDITION)}
     bodies = root.findall("tei:text/tei:body", NS) or root.findall(".//tei:body", NS)
     out = "\n".join(_inner(b, renditions) for b in bodies)
-    return re.sub(r"\n[ \t]*\n+", "\n", out).strip(" \t\r\n") + "\n"
+    return BLANK_LINES.sub("\n", out).strip(" \t\r\n") + "\n"
 
 
 def _local(el: etree._Element) -> str:
@@ -54,19 +59,22 @@ def _inner(el: etree._Element, rend: dict[str | None, str]) -> str:
 
 
 def _el(el: etree._Element, rend: dict[str | None, str]) -> str:
-    if not isinstance(el.tag, str):  # comment or processing instruction
-        return ""
     tag = el.tag
-    name = tag[tag.rfind("}") + 1:]
-    if tag[0] == "{" and not tag.startswith(TEI_PREFIX):
+    if not isinstance(tag, str):  # comment or processing instruction
+        return ""
+    if tag.startswith(TEI_PREFIX):
+        name = tag[TEI_PREFIX_LEN:]
+    elif tag[0] == "{":
         return _inner(el, rend)
+    else:
+        name = tag
     template = None
-    r = el.get("rendition")
-    if r and r.startswith("#") and r[1:] in rend:
-        template = rend[r[1:]]
+    if rend:  # half the documents have no renditions: then no element needs asking
+        r = el.get("rendition")
+        template = rend.get(r[1:]) if r and r[0] == "#" else None
     if name == "g":
         ref = el.get("ref", "")
-        m = re.fullmatch(r"#U([0-9A-Fa-f]{4,6})", ref)
+        m = G_REF.fullmatch(ref)
         return chr(int(m.group(1), 16)) if m else _inner(el, rend)
     if name == "lb":
         return "\n"
@@ -103,3 +111,10 @@ def normalise(text: str) -> str:
     if OTHER_SPACE.search(text) is None:
         return " ".join(text.split())
     return SPACE_RUN.sub(" ", text).strip(" ")
+
+
+def same_text(a: str, b: str) -> bool:
+    """``normalise(a) == normalise(b)``, without joining the words again where it can."""
+    if OTHER_SPACE.search(a) is None and OTHER_SPACE.search(b) is None:
+        return a.split() == b.split()  # the words joined by single spaces: the same iff these are
+    return normalise(a) == normalise(b)

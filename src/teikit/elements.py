@@ -1,0 +1,102 @@
+"""TEI elements and mixed content: how every stage of the converter builds its XML.
+
+Content is handled as ``Items``, a list of strings and elements in reading order;
+``append_items`` puts them into an element. Characters XML 1.0 cannot carry never
+reach the tree: in content they become <g> references, in attributes U+FFFD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from lxml import etree
+
+from teikit.source import XML_FORBIDDEN
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+Items = list[str | etree._Element]
+
+
+def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Element) -> etree._Element:
+    """A TEI element; characters XML forbids become U+FFFD in attributes, <g> in content."""
+    # the characters XML forbids are all unprintable: str.isprintable clears most strings
+    # faster than XML_FORBIDDEN can
+    if attrs:
+        if not (values := "".join(attrs.values())).isprintable() and XML_FORBIDDEN.search(values):
+            attrs = {k: XML_FORBIDDEN.sub("\ufffd", v) for k, v in attrs.items()}
+        el = (_MAKER.get() or etree.Element)(TEI_TAG[tag], attrs)
+    else:
+        el = (_MAKER.get() or etree.Element)(TEI_TAG[tag])
+    if items:
+        if len(items) == 1 and isinstance(items[0], str) and (
+                items[0].isprintable() or not XML_FORBIDDEN.search(items[0])):
+            el.text = items[0] or None  # the common case: text only, as append_items would set it
+        else:
+            append_items(el, items)
+    return el
+
+
+#: How elements are made while a document is built: its root's ``makeelement``, so that
+#: every element is made in the document it ends in. An element made on its own
+#: (etree.Element) brings a document of its own, which each append then moves it out of:
+#: making them in place is about twice as fast.
+_MAKER: ContextVar[Callable[..., etree._Element] | None] = ContextVar("teikit_maker",
+                                                                     default=None)
+
+
+@contextmanager
+def building(root: etree._Element) -> Iterator[None]:
+    """Make the elements E makes in ``root``'s document while this lasts."""
+    token = _MAKER.set(root.makeelement)
+    try:
+        yield
+    finally:
+        _MAKER.reset(token)
+
+
+class _TagCache(dict[str, str]):
+    def __missing__(self, tag: str) -> str:
+        self[tag] = f"{{{TEI_NS}}}{tag}"
+        return self[tag]
+
+
+TEI_TAG = _TagCache()
+
+
+def g_ref(code: int) -> etree._Element:
+    """A character XML cannot carry, as a reference to its charDecl entry."""
+    return E("g", {"ref": f"#U{code:04X}"})
+
+
+def append_items(el: etree._Element, items: Iterable[str | etree._Element]) -> etree._Element:
+    """Append strings and elements in order; characters XML forbids become <g> references."""
+    last = el[-1] if len(el) else None  # the child a string goes after (kept, not looked up)
+    for it in items:
+        if isinstance(it, str):
+            if not it:
+                continue
+            if not it.isprintable() and XML_FORBIDDEN.search(it):  # see E
+                parts: Items = []
+                pos = 0
+                for m in XML_FORBIDDEN.finditer(it):
+                    parts += [it[pos:m.start()], g_ref(ord(m.group()))]
+                    pos = m.end()
+                parts.append(it[pos:])
+                append_items(el, parts)
+                last = el[-1] if len(el) else None
+            elif last is None:
+                el.text = (el.text or "") + it
+            else:
+                last.tail = (last.tail or "") + it
+        else:
+            el.append(it)
+            last = it
+    return el
+
+
+def local(el: etree._Element) -> str:
+    tag = el.tag
+    return tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
