@@ -8,10 +8,12 @@ The functions the command line calls, for scripting a project's own pipeline::
     report = teikit.build_html(["tei/"], "output/html", teikit.load_settings("teikit.toml"))
     report = teikit.build_pdfs(["tei/"], "output/pdf", teikit.load_settings("teikit.toml"), volume=True)
     report = teikit.make_package(["tei/"], "output/package", teikit.load_settings("teikit.toml"))
+    report = teikit.run_build(teikit.load_project("."))   # all of it, only what changed
 """
 
 __version__ = "0.1.0"
 
+from teikit.build import BuildOptions, BuildReport, run_build  # noqa: E402
 from teikit.convert import (  # noqa: E402
     Conversion,
     convert_file,
@@ -21,6 +23,7 @@ from teikit.convert import (  # noqa: E402
 )
 from teikit.diagnostics import CODES, Diagnostic, Severity  # noqa: E402
 from teikit.errors import TeikitError  # noqa: E402
+from teikit.project import Project, init_project, load_project  # noqa: E402
 from teikit.registers import Register, load_register  # noqa: E402
 from teikit.rules import get_profile, register_profile, register_rule  # noqa: E402
 from teikit.settings import Settings, load_settings  # noqa: E402
@@ -28,9 +31,12 @@ from teikit.source import decode, read_source  # noqa: E402
 from teikit.totext import tei_to_text  # noqa: E402
 
 __all__ = [
+    "BuildOptions",
+    "BuildReport",
     "CODES",
     "Conversion",
     "Diagnostic",
+    "Project",
     "Register",
     "Settings",
     "Severity",
@@ -44,12 +50,15 @@ __all__ = [
     "decode",
     "default_register",
     "get_profile",
+    "init_project",
+    "load_project",
     "load_settings",
     "make_package",
     "load_register",
     "read_source",
     "register_profile",
     "register_rule",
+    "run_build",
     "tei_to_text",
 ]
 

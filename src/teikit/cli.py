@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from teikit import __version__
+from teikit.cli_build import build, init
 from teikit.cli_html import html
 from teikit.cli_package import package
 from teikit.cli_pdf import pdf
@@ -90,7 +91,7 @@ def convert(sources: tuple[Path, ...], out_dir: Path, profile: str, encoding: st
         try:
             atomic_write(report_path, json.dumps(report, ensure_ascii=False, indent=2).encode())
         except OSError as exc:
-            click.echo(f"{report_path}:0:0: error[TK009] cannot write the report: "
+            click.echo(f"{report_path}: error[TK009] cannot write the report: "
                        f"{exc.strerror or exc}", err=True)
             sys.exit(EXIT_PROBLEMS)
     sys.exit(EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS)
@@ -125,3 +126,5 @@ main.add_command(validate)
 main.add_command(html)
 main.add_command(pdf)
 main.add_command(package)
+main.add_command(init)
+main.add_command(build)

@@ -61,6 +61,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "TK505": (Severity.ERROR, "output folder holds files that are not a teikit package"),
     "TK506": (Severity.WARNING, "date not usable in CMIF (YYYY, YYYY-MM or YYYY-MM-DD): left out"),
     "TK507": (Severity.ERROR, "no TEI documents to package"),
+    "TK601": (Severity.ERROR, "two sources with the same file name"),
+    "TK602": (Severity.WARNING, "TEI file whose source has gone"),
+    "TK603": (Severity.ERROR, "build stopped before publishing: the sources or TEI have errors"),
+    "TK604": (Severity.ERROR, "another build is running in this project"),
+    "TK605": (Severity.ERROR, "registers or profile cannot be read: nothing converted"),
+    "TK606": (Severity.ERROR, "not a teikit project (no teikit.toml)"),
+    "TK607": (Severity.ERROR, "a teikit project is there already"),
 }
 
 
@@ -76,7 +83,11 @@ class Diagnostic:
     col: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}] {self.message}"
+        """``path:line:col: severity[code] message``; without a line (a finding about a
+        whole file) ``path: severity[code] message``, as compilers write it."""
+        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
+        what = f"{self.severity}[{self.code}] {self.message}"
+        return f"{where}: {what}" if where else what
 
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)

@@ -23,10 +23,9 @@ import hashlib
 import logging
 import os
 import re
-import subprocess
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +37,8 @@ from typing import Any
 import weasyprint
 
 from teikit.diagnostics import Diagnostic, Severity, diag
+from teikit.lifeline import worker_init
+from teikit.printing import FONT_FAMILY, font_coverage, font_file, static_params
 from teikit.settings import Settings
 from teikit.validate import collect_files
 from teikit.validate_rules import REGISTERS
@@ -47,8 +48,6 @@ from teikit.xslt import XSLT_DIR, Stylesheet, compiled
 
 PRINT = XSLT_DIR / "tei2print.xsl"
 PRINT_CSS = XSLT_DIR / "assets" / "print.css"
-#: The print font: one design for Latin, Greek and Cyrillic (Debian: fonts-noto-core).
-FONT_FAMILY = "Noto Serif"
 VARIANT = "pdf/a-3b"
 TK = "{https://teikit.org/ns/xslt}"
 TEI_NS = "{http://www.tei-c.org/ns/1.0}"
@@ -98,52 +97,6 @@ def _start(job: _Job) -> None:
     regs = [sheet.parse(load_file(r).data.decode("utf-8")) for r in job.registers]
     sheet.set_params({**job.params, "registers": regs})
     _STATE.update(sheet=sheet, job=job)
-
-
-def static_params(settings: Settings) -> dict[str, Any]:
-    """The stylesheet parameters every PDF of an edition shares."""
-    return {
-        "edition-title": settings.title,
-        "edition-editors": settings.editor_names,
-        "edition-publisher": settings.publisher,
-        "edition-licence": settings.licence,
-        "base-url": settings.base_url,
-        "introduction": list(settings.introduction),
-        "build-date": date.today().isoformat(),
-        "fonts": font_description(),
-        "search": False,
-        "root": "",
-    }
-
-
-# ------------------------------------------------------------------ fonts
-
-@lru_cache(maxsize=1)
-def font_file() -> str | None:
-    """The file of the print font's regular face, as fontconfig finds it, or None."""
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}", f"{FONT_FAMILY}:style=Regular"],
-                             capture_output=True, text=True, timeout=30, check=False).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    family, _, path = out.partition("\t")
-    return path if FONT_FAMILY in family.split(",") and path else None
-
-
-@lru_cache(maxsize=1)
-def font_coverage() -> frozenset[int]:
-    """Code points the print font has glyphs for (empty when it is not installed)."""
-    path = font_file()
-    if not path:
-        return frozenset()
-    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency
-
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
-
-
-def font_description() -> str:
-    return FONT_FAMILY if font_file() else ""
 
 
 def missing_glyphs(loaded: LoadedXML, limit: int = 20) -> list[Diagnostic]:
@@ -284,15 +237,16 @@ def _render_document(path: str) -> _Made:
     return _Made(doc_id, len(doc.pages), written, found)
 
 
-def build_pdfs(paths: list[str | Path], out_dir: str | Path, settings: Settings | None = None, *,
+def build_pdfs(paths: Sequence[str | Path], out_dir: str | Path, settings: Settings | None = None, *,
                documents: bool = True, volume: bool = False, volume_name: str = "volume",
-               jobs: int | None = None) -> PdfReport:
+               jobs: int | None = None, progress: Callable[[str], None] | None = None) -> PdfReport:
     """Make the print edition from TEI files and folders.
 
     ``documents``: one PDF per document, ``<stem>.pdf``. ``volume``: the whole
     edition in ``<volume_name>.pdf`` (title page, contents, introduction,
     conventions, the documents by date, index). ``jobs``: processes for the
-    per-document PDFs (default: all cores).
+    per-document PDFs (default: all cores). ``progress`` is called with each
+    document's id once its PDF is done.
     """
     started = time.perf_counter()
     settings = settings or Settings()
@@ -314,6 +268,8 @@ def build_pdfs(paths: list[str | Path], out_dir: str | Path, settings: Settings 
     clock = time.perf_counter()
     if documents and docs:
         for made in _render_all(docs, job, jobs):
+            if progress is not None:
+                progress(made.doc_id)
             report.diagnostics += made.diagnostics
             report.written += made.written
             report.pages += made.pages
@@ -344,13 +300,15 @@ def _lap(report: PdfReport, stage: str, since: float) -> float:
     return now
 
 
-def _render_all(docs: list[str], job: _Job, jobs: int | None) -> list[_Made]:
+def _render_all(docs: list[str], job: _Job, jobs: int | None) -> Iterator[_Made]:
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs > 1 and len(docs) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(min(jobs, len(docs)), initializer=_start, initargs=(job,)) as pool:
-            return list(pool.map(_render_document, docs, chunksize=max(1, len(docs) // (jobs * 8))))
+        with ProcessPoolExecutor(min(jobs, len(docs)), initializer=worker_init,
+                                 initargs=(_start, job)) as pool:
+            yield from pool.map(_render_document, docs, chunksize=max(1, len(docs) // (jobs * 8)))
+        return
     _start(job)
-    return [_render_document(d) for d in docs]
+    yield from map(_render_document, docs)
 
 
 # -------------------------------------------------------------- volume

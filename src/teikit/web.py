@@ -7,21 +7,30 @@ places, conventions and search. Documents are transformed in parallel, each
 process compiling the stylesheet once; a page is written only when its bytes
 change, so a rebuild touches only what changed. The search index is built by
 pagefind over the written pages.
+
+``build_html`` makes the whole site. Its steps are public too
+(``render_pages``, ``write_edition``, ``copy_into``, ``build_search_index``):
+``teikit build`` calls them for the documents that changed only, with the
+summaries of the others kept from earlier builds.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
-import subprocess
-import sys
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 from teikit.diagnostics import Diagnostic, Severity, diag
+from teikit.lifeline import worker_init
+from teikit.search import finish_pagefind, start_pagefind
 from teikit.settings import Settings
 from teikit.validate import collect_files
 from teikit.validate_rules import REGISTERS
@@ -31,17 +40,21 @@ from teikit.xslt import XSLT_DIR, Stylesheet, compiled
 
 ENTRY = XSLT_DIR / "tei2html.xsl"
 ASSETS = XSLT_DIR / "assets"
-#: Pages of the edition: file name -> named template of tei2html.xsl.
+#: Pages of the edition: file name -> named template of tei2html.xsl, the
+#: costliest first (with many documents they are shared out over processes).
 EDITION_PAGES = {
-    "index.html": "{https://teikit.org/ns/xslt}home",
-    "documents.html": "{https://teikit.org/ns/xslt}chronology",
     "persons.html": "{https://teikit.org/ns/xslt}persons",
     "places.html": "{https://teikit.org/ns/xslt}places",
+    "documents.html": "{https://teikit.org/ns/xslt}chronology",
+    "index.html": "{https://teikit.org/ns/xslt}home",
     "conventions.html": "{https://teikit.org/ns/xslt}conventions",
     "search.html": "{https://teikit.org/ns/xslt}search",
 }
 TK = "https://teikit.org/ns/xslt"
 PARALLEL_THRESHOLD = 40
+#: From this many documents the edition's pages are made in several processes
+#: (each reads every summary once: about 1.3 s for 10,000).
+EDITION_PARALLEL_THRESHOLD = 1000
 
 
 @dataclass
@@ -63,8 +76,8 @@ class HtmlReport:
 
 
 @dataclass(frozen=True)
-class _Job:
-    """What every worker needs, sent once to each process."""
+class SiteJob:
+    """What every process making pages needs, sent once to each."""
 
     registers: tuple[str, ...]
     params: dict[str, Any]
@@ -73,18 +86,30 @@ class _Job:
 
 
 @dataclass(frozen=True)
-class _Page:
+class Page:
+    """One document's page as made: its summary, findings, and whether the file changed."""
+
     doc_id: str
+    path: str
     summary: str
     diagnostics: list[Diagnostic]
     written: bool
     seconds: float
+    #: SHA-256 of the page's bytes ("" when no page was made)
+    digest: str = ""
 
 
 _STATE: dict[str, Any] = {}
 
 
-def _start(job: _Job) -> None:
+def site_job(registers: Sequence[str | Path], settings: Settings | None, out_dir: str | Path, *,
+             search: bool = True, pdf_ids: frozenset[str] = frozenset()) -> SiteJob:
+    """The parameters of a site: the registers, the edition's settings, where it goes."""
+    return SiteJob(tuple(str(r) for r in registers), _static_params(settings or Settings(), search),
+                   str(out_dir), pdf_ids)
+
+
+def _start(job: SiteJob) -> None:
     """Compile once per process and read the registers once."""
     sheet = compiled(ENTRY)
     regs = [sheet.parse(load_file(r).data.decode("utf-8")) for r in job.registers]
@@ -103,16 +128,16 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def _render(path: str) -> _Page:
+def _render(path: str) -> Page:
     sheet: Stylesheet = _STATE["sheet"]
-    job: _Job = _STATE["job"]
+    job: SiteJob = _STATE["job"]
     doc_id = Path(path).stem
     try:
         loaded = load_file(path)
         node = sheet.parse(loaded.data.decode(loaded.encoding if loaded.encoding != "utf-8"
                                               else "utf-8-sig"))
     except UnsafeXMLError as e:
-        return _Page(doc_id, "", [e.diagnostic], False, 0.0)
+        return Page(doc_id, path, "", [e.diagnostic], False, 0.0)
     sheet.set_params({
         "doc-id": doc_id,
         "tei-href": f"../tei/{Path(path).name}",
@@ -121,12 +146,13 @@ def _render(path: str) -> _Page:
     t = time.perf_counter()
     result = sheet.apply(node, path, loaded.tree, loaded.data)
     seconds = time.perf_counter() - t
-    written = False
+    written, sha = False, ""
     if result.output:
-        page = Path(job.out_dir) / "documents" / f"{doc_id}.html"
-        written = write_if_changed(page, result.output.encode("utf-8"))
-    return _Page(doc_id, result.documents.get("summary.xml", ""), result.diagnostics, written,
-                 seconds)
+        data = result.output.encode("utf-8")
+        sha = hashlib.sha256(data).hexdigest()
+        written = write_if_changed(Path(job.out_dir) / "documents" / f"{doc_id}.html", data)
+    return Page(doc_id, path, result.documents.get("summary.xml", ""), result.diagnostics, written,
+                seconds, sha)
 
 
 def _static_params(settings: Settings, search: bool) -> dict[str, Any]:
@@ -138,7 +164,8 @@ def _static_params(settings: Settings, search: bool) -> dict[str, Any]:
         "base-url": settings.base_url,
         "introduction": list(settings.introduction),
         "search": search,
-        "build-date": date.today().isoformat(),
+        # TEIKIT_DATE, as for conversion: the same day for reproducible builds
+        "build-date": os.environ.get("TEIKIT_DATE") or date.today().isoformat(),
     }
 
 
@@ -158,25 +185,34 @@ def build_html(paths: list[str | Path], out_dir: str | Path, settings: Settings 
     processes (default: all cores for a large edition).
     """
     started = time.perf_counter()
-    settings = settings or Settings()
     out = Path(out_dir)
     report = HtmlReport(out)
     files, problems = collect_files([str(p) for p in paths])
     report.diagnostics += problems
     docs, regs = split_registers(files)
-    _check_ids(docs, report)
+    report.diagnostics += unique_ids(docs)
     pdf_ids = _copy_pdfs(Path(pdf_dir), out) if pdf_dir else frozenset()
-    job = _Job(tuple(regs), _static_params(settings, search), str(out), pdf_ids)
+    job = site_job(regs, settings, out, search=search, pdf_ids=pdf_ids)
     clock = time.perf_counter()
-    summaries = _render_all(docs, job, jobs, report)
-    _remove_stale(out / "documents", "*.html", {f"{d}.html" for d in report.documents})
+    pages = render_pages(docs, job, jobs=jobs)
+    summaries = []
+    for page in pages:
+        report.diagnostics += page.diagnostics
+        report.transform_seconds += page.seconds
+        report.written += page.written
+        if page.summary:
+            report.documents.append(page.doc_id)
+            summaries.append(page.summary)
+    remove_stale(out / "documents", "*.html", {f"{d}.html" for d in report.documents})
     clock = _lap(report, "documents", clock)
     # pagefind indexes the document pages while the rest of the site is made
     indexing = start_pagefind(out) if search else None
-    _copy_files(files, out / "tei", report)
-    _copy_files([str(p) for p in sorted(ASSETS.iterdir())], out / "assets", report)
+    report.written += len(copy_into(files, out / "tei"))
+    report.written += len(copy_assets(out))
     clock = _lap(report, "copies", clock)
-    _edition_pages(summaries, job, out, report)
+    written, problems = write_edition(summaries, job, jobs=jobs)
+    report.written += len(written)
+    report.diagnostics += problems
     clock = _lap(report, "edition", clock)
     if indexing is not None:
         report.diagnostics += finish_pagefind(indexing, out)
@@ -191,55 +227,101 @@ def _lap(report: HtmlReport, stage: str, since: float) -> float:
     return now
 
 
-def _check_ids(docs: list[str], report: HtmlReport) -> None:
+def unique_ids(docs: list[str]) -> list[Diagnostic]:
+    """Drop (in place) documents whose file name another one has; say which."""
     seen: dict[str, str] = {}
+    found = []
+    kept = []
     for d in docs:
-        stem = Path(d).stem
+        stem = os.path.splitext(os.path.basename(d))[0]
         if stem in seen:
-            report.diagnostics.append(diag(
+            found.append(diag(
                 "TK307", f"same file name as {seen[stem]}: both would be documents/{stem}.html; "
                 "rename one", d))
-        seen.setdefault(stem, d)
-    docs[:] = [d for d in docs if seen[Path(d).stem] == d]
+            continue
+        seen[stem] = d
+        kept.append(d)
+    docs[:] = kept
+    return found
 
 
-def _render_all(docs: list[str], job: _Job, jobs: int | None, report: HtmlReport) -> list[str]:
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+def _jobs(jobs: int | None) -> int:
+    return jobs if jobs is not None else (os.cpu_count() or 1)
+
+
+def render_pages(docs: Sequence[str], job: SiteJob, *, jobs: int | None = None,
+                 progress: Callable[[Page], None] | None = None) -> list[Page]:
+    """Transform documents to their pages (written when changed), in the order given."""
+    jobs = _jobs(jobs)
+    pages: list[Page] = []
+    if not docs:
+        return pages
     if jobs > 1 and len(docs) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(jobs, initializer=_start, initargs=(job,)) as pool:
-            pages = list(pool.map(_render, docs, chunksize=max(1, len(docs) // (jobs * 8))))
+        with ProcessPoolExecutor(jobs, initializer=worker_init, initargs=(_start, job)) as pool:
+            for page in pool.map(_render, docs, chunksize=max(1, min(64, len(docs) // (jobs * 8)))):
+                pages.append(page)
+                if progress:
+                    progress(page)
     else:
         _start(job)
-        pages = [_render(d) for d in docs]
-    summaries = []
-    for page in pages:
-        report.diagnostics += page.diagnostics
-        report.transform_seconds += page.seconds
-        report.written += page.written
-        if page.summary:
-            report.documents.append(page.doc_id)
-            summaries.append(page.summary)
-    return summaries
+        for d in docs:
+            pages.append(_render(d))
+            if progress:
+                progress(pages[-1])
+    return pages
 
 
-def _edition_pages(summaries: list[str], job: _Job, out: Path, report: HtmlReport) -> None:
+def write_edition(summaries: Sequence[str], job: SiteJob, *,
+                  jobs: int | None = None) -> tuple[list[str], list[Diagnostic]]:
+    """The edition's pages from the documents' summaries: the files written, and findings.
+
+    Without search, the search page is removed. Many summaries: the pages are
+    shared out over processes, the costliest first.
+    """
+    out = Path(job.out_dir)
+    names = list(EDITION_PAGES)
+    if not job.params["search"]:
+        names.remove("search.html")
+        with contextlib.suppress(FileNotFoundError):
+            (out / "search.html").unlink()
+    jobs = min(_jobs(jobs), len(names))
+    if jobs > 1 and len(summaries) >= EDITION_PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(jobs, initializer=worker_init,
+                                 initargs=(_start_edition, job, summaries)) as pool:
+            done = list(pool.map(_edition_page, names, chunksize=1))
+    else:
+        _start_edition(job, summaries)
+        done = [_edition_page(n) for n in names]
+    return [n for n, written, _ in done if written], [d for _, _, ds in done for d in ds]
+
+
+def _start_edition(job: SiteJob, summaries: Sequence[str]) -> None:
     _start(job)
     sheet: Stylesheet = _STATE["sheet"]
     edition = sheet.parse(f'<tk:edition xmlns:tk="{TK}">' + "".join(summaries) + "</tk:edition>")
     sheet.set_params({"edition": edition, "root": ""})
-    for name, template in EDITION_PAGES.items():
-        if name == "search.html" and not job.params["search"]:
-            continue
-        result = sheet.call(template, str(out / name))
-        report.diagnostics += result.diagnostics
-        if result.output:
-            report.written += write_if_changed(out / name, result.output.encode("utf-8"))
 
 
-def _copy_files(files: list[str], dest: Path, report: HtmlReport) -> None:
-    for f in files:
-        report.written += write_if_changed(dest / os.path.basename(f), Path(f).read_bytes())
-    _remove_stale(dest, "*", {os.path.basename(f) for f in files})
+def _edition_page(name: str) -> tuple[str, bool, list[Diagnostic]]:
+    sheet: Stylesheet = _STATE["sheet"]
+    out = Path(_STATE["job"].out_dir)
+    result = sheet.call(EDITION_PAGES[name], str(out / name))
+    written = bool(result.output) and write_if_changed(out / name, result.output.encode("utf-8"))
+    return name, written, result.diagnostics
+
+
+def copy_into(files: Sequence[str | Path], dest: Path, *, prune: bool = True) -> list[str]:
+    """Copy files into a folder of the site (when changed); ``prune`` removes the others there."""
+    written = [os.path.basename(f) for f in files
+               if write_if_changed(dest / os.path.basename(f), Path(f).read_bytes())]
+    if prune:
+        remove_stale(dest, "*", {os.path.basename(f) for f in files})
+    return written
+
+
+def copy_assets(out: Path) -> list[str]:
+    """The stylesheets' CSS and JavaScript."""
+    return copy_into(sorted(ASSETS.iterdir()), out / "assets")
 
 
 def _copy_pdfs(pdf_dir: Path, out: Path) -> frozenset[str]:
@@ -249,34 +331,14 @@ def _copy_pdfs(pdf_dir: Path, out: Path) -> frozenset[str]:
     return frozenset(p.stem for p in pdfs)
 
 
-def _remove_stale(folder: Path, pattern: str, keep: set[str]) -> None:
+def remove_stale(folder: Path, pattern: str, keep: set[str]) -> list[str]:
     """Pages of documents no longer in the edition go; the site holds no orphans."""
+    removed = []
     if folder.is_dir():
-        for f in folder.glob(pattern):
-            if f.is_file() and f.name not in keep:
-                f.unlink()
-
-
-def start_pagefind(site: Path) -> subprocess.Popen[str] | OSError:
-    """Start indexing the site for search (pagefind indexes pages marked data-pagefind-body)."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind",
-           "--silent"]
-    try:
-        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError as e:
-        return e
-
-
-def finish_pagefind(proc: subprocess.Popen[str] | OSError, site: Path) -> list[Diagnostic]:
-    """Wait for the index; a failure is a diagnostic, not a crash."""
-    if isinstance(proc, OSError):
-        return [diag("TK306", f"search index not built: {proc}", str(site))]
-    try:
-        out, err = proc.communicate(timeout=1800)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return [diag("TK306", "search index not built: pagefind ran for more than 30 minutes", str(site))]
-    if proc.returncode != 0:
-        words = (err or out).strip().splitlines()[-3:]
-        return [diag("TK306", "search index not built: " + " ".join(words), str(site))]
-    return []
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if (e.name not in keep and not e.name.startswith(".") and fnmatch(e.name, pattern)
+                        and e.is_file()):
+                    os.unlink(e.path)
+                    removed.append(e.name)
+    return removed
