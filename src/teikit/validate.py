@@ -71,7 +71,8 @@ VALIDATE_CODES: dict[str, tuple[Severity, str]] = {
 }
 CODES.update(VALIDATE_CODES)
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
+#: The project's schema/ folder (src/teikit/schema links to it; a wheel carries a copy)
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 TEIKIT_XSD = SCHEMA_DIR / "teikit.xsd"
 
 #: Below this many files, one process is faster than starting a pool.

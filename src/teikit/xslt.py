@@ -25,7 +25,8 @@ from teikit.diagnostics import Diagnostic, diag
 from teikit.errors import TeikitError
 from teikit.validate_explain import Locator
 
-XSLT_DIR = Path(__file__).resolve().parents[2] / "xslt"
+#: The project's xslt/ folder (src/teikit/xslt links to it; a wheel carries a copy)
+XSLT_DIR = Path(__file__).resolve().parent / "xslt"
 ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
 _STEP = re.compile(r"Q\{([^}]*)\}([^\[/]+)\[(\d+)\]")
 _MESSAGE = re.compile(r"^(TK\d{3})\t([^\t]*)\t(.*)$")
