@@ -167,6 +167,9 @@ def test_build_end_to_end(full_project: Path) -> None:
     package = project / "output" / "package"
     assert {"cmif.xml", "datacite.json", "zenodo.json"} <= {p.name for p in package.iterdir()}
     assert sorted(p.stem for p in (project / "tei").glob("0*.xml")) == [p.stem for p in SAMPLE]
+    report = json.loads((project / "output/reports" / f"{CHANGED}.json").read_text(encoding="utf-8"))
+    assert report["source"] == f"texts/{CHANGED}.txt" and report["output"] == f"tei/{CHANGED}.xml"
+    assert report["status"] == "converted" and report["frame_dropped"] and report["round_trip"]
     assert not [p for p in project.rglob("*") if TEMPORARY.match(p.name)]
 
 
@@ -275,6 +278,7 @@ def test_removed_source_and_removed_tei(built: Path) -> None:
     (built / "texts" / f"{CHANGED}.txt").unlink()
     report = build_json(built)
     assert any(d["code"] == "TK602" and d["path"] == f"tei/{CHANGED}.xml" for d in report["diagnostics"])
+    assert f"output/reports/{CHANGED}.json" in stage(report, "convert")["removed"]
     (built / "tei" / f"{CHANGED}.xml").unlink()
     report = build_json(built)
     assert report["ok"] and not any(d["code"] == "TK602" for d in report["diagnostics"])
@@ -454,22 +458,24 @@ def check_nothing_half_written(project: Path, reference: dict[str, bytes]) -> in
     return temporary
 
 
-@pytest.mark.slow
-def test_a_killed_build_leaves_nothing_half_written_and_the_next_completes(tmp_path: Path) -> None:
-    reference_project = tmp_path / "reference"
-    make_corpus(reference_project, 160)
+def reference_build(tmp_path: Path, n: int, *, printed: bool = False) -> tuple[dict[str, bytes], float]:
+    """The files of an uninterrupted build of ``n`` documents, and how long it took."""
+    project = tmp_path / "reference"
+    make_corpus(project, n, printed=printed)
     t = time.monotonic()
-    done = start_build(reference_project)
+    done = start_build(project)
     assert done.wait() == 0, done.stderr.read().decode() if done.stderr else ""
-    full = time.monotonic() - t
-    reference = files_of(reference_project)
-    assert any(n.startswith("output/html/pagefind/") for n in reference)
+    return files_of(project), time.monotonic() - t
 
-    project = tmp_path / "edition"
-    make_corpus(project, 160)
-    for i, when in enumerate((0.1, 0.25, 0.4, 0.55, 0.7, 0.85)):
-        for f in (project / "tei").glob("doc*.xml"):  # a whole build's work each time
-            f.unlink()
+
+def kill_and_resume(project: Path, reference: dict[str, bytes], full: float,
+                    moments: tuple[float, ...], *, from_scratch: bool = False) -> None:
+    """Kill a --clean build at each moment (a fraction of a full build's time), check that
+    no file is half-written, and that the next build gives exactly the reference files."""
+    for i, when in enumerate(moments):
+        if from_scratch:  # a whole build's work each time
+            for f in (project / "tei").glob("doc*.xml"):
+                f.unlink()
         proc = start_build(project, "--clean")
         time.sleep(when * full)
         if i % 2:  # Ctrl-C reaches the whole process group
@@ -485,30 +491,20 @@ def test_a_killed_build_leaves_nothing_half_written_and_the_next_completes(tmp_p
 
 
 @pytest.mark.slow
+def test_a_killed_build_leaves_nothing_half_written_and_the_next_completes(tmp_path: Path) -> None:
+    reference, full = reference_build(tmp_path, 160)
+    assert any(n.startswith("output/html/pagefind/") for n in reference)
+    project = tmp_path / "edition"
+    make_corpus(project, 160)
+    kill_and_resume(project, reference, full, (0.1, 0.25, 0.4, 0.55, 0.7, 0.85), from_scratch=True)
+
+
+@pytest.mark.slow
 def test_a_build_killed_while_printing_or_packaging_leaves_whole_files(tmp_path: Path) -> None:
     """As above, with the print edition and the package: PDFs, the volume and the package
     are each either their old or their new selves, and the next build completes them."""
-    reference_project = tmp_path / "reference"
-    make_corpus(reference_project, 12, printed=True)
-    t = time.monotonic()
-    done = start_build(reference_project)
-    assert done.wait() == 0, done.stderr.read().decode() if done.stderr else ""
-    full = time.monotonic() - t
-    reference = files_of(reference_project)
+    reference, full = reference_build(tmp_path, 12, printed=True)
     assert "output/pdf/volume.pdf" in reference and "output/package/cmif.xml" in reference
-
     project = tmp_path / "edition"
     make_corpus(project, 12, printed=True)
-    for i, when in enumerate((0.45, 0.7, 0.9)):  # in the PDFs, in the volume, near the end
-        proc = start_build(project, "--clean")
-        time.sleep(when * full)
-        if i % 2:
-            os.killpg(proc.pid, signal.SIGINT)
-        else:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        wait_group_gone(proc.pid)
-        check_nothing_half_written(project, reference)
-        after = start_build(project)
-        assert after.wait() == 0, after.stderr.read().decode() if after.stderr else ""
-        assert files_of(project) == reference, f"after the kill at {when:.0%} of a build"
+    kill_and_resume(project, reference, full, (0.45, 0.7, 0.9))  # in the PDFs, the volume, the end

@@ -58,6 +58,11 @@ class Project:
         return self.output / "pdf"
 
     @property
+    def reports(self) -> Path:
+        """Each source's conversion report, ``<name>.json``, to review."""
+        return self.output / "reports"
+
+    @property
     def state_dir(self) -> Path:
         """The build's memory of what it made (removed by ``--clean``)."""
         return self.output / ".teikit"

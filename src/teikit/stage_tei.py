@@ -14,6 +14,7 @@ Items are named by their path relative to the project (``texts/a.txt``,
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from teikit.state import digest
 from teikit.validate import SCHEMA_DIR, TEIKIT_XSD, check_loaded
 from teikit.validate_rules import Edition
 from teikit.validate_safe import UnsafeXMLError, load_file
+from teikit.writer import write_if_changed
 
 #: Below this many items a stage works in its own process: starting others costs more.
 PARALLEL_MIN = 16
@@ -87,11 +89,11 @@ def _convert_init(tei: str, profile: str, encoding: str) -> None:
                     register=load_register(*(Path(tei) / r for r in REGISTER_FILES)))
 
 
-def _convert_chunk(sources: list[str]) -> list[tuple[str, str, list[Diagnostic]]]:
+def _convert_chunk(sources: list[str]) -> list[tuple[str, str, list[Diagnostic], dict[str, Any]]]:
     done: list[Conversion] = convert_paths(
         sources, _CONVERT["tei"], profile=_CONVERT["profile"], encoding=_CONVERT["encoding"],
         register=_CONVERT["register"])
-    return [(c.source, c.status, c.diagnostics) for c in done]
+    return [(c.source, c.status, c.diagnostics, c.report) for c in done]
 
 
 def convert_stage(ctx: BuildContext) -> None:
@@ -119,6 +121,7 @@ def convert_stage(ctx: BuildContext) -> None:
         else:
             todo.append((src, sha))
     _orphans(ctx, items, stems, tei, problems)
+    _remove_reports(ctx, set(stems))
     try:
         _convert_todo(ctx, todo, items, tei)
     except TeikitError as e:  # a register or profile that cannot be read
@@ -142,9 +145,10 @@ def _convert_todo(ctx: BuildContext, todo: list[tuple[Found, str]], items: dict[
     jobs = ctx.jobs if len(todo) >= PARALLEL_MIN else 1
     for done in _pool_map(_convert_chunk, chunks, jobs, _convert_init,
                           (tei, ctx.project.profile, ctx.project.settings.encoding)):
-        for path, status, diagnostics in done:
+        for path, status, diagnostics, report in done:
             src, sha = by_path[path]
             diagnostics = ctx.own(diagnostics)
+            _write_report(ctx, src, status, report, diagnostics, tei)
             items[src.name] = {"source": sha, "status": status, "diagnostics": remember(diagnostics)}
             ctx.result.diagnostics += diagnostics
             ctx.result.done.append(src.name)
@@ -152,6 +156,27 @@ def _convert_todo(ctx: BuildContext, todo: list[tuple[Found, str]], items: dict[
             if status == "converted":
                 ctx.wrote(os.path.join(tei, f"{src.stem}.xml"))
         ctx.progress.advance(len(done))
+
+
+def _write_report(ctx: BuildContext, src: Found, status: str, report: dict[str, Any],
+                  diagnostics: list[Diagnostic], tei: str) -> None:
+    """The source's conversion report, to review: ``output/reports/<name>.json``, as an
+    entry of ``teikit convert --report`` (what the frame dropped, doubtful readings...)."""
+    entry = {**report, "source": src.name, "status": status,
+             "output": ctx.rel(os.path.join(tei, f"{src.stem}.xml")),
+             "diagnostics": [d.to_dict() for d in diagnostics]}
+    target = ctx.project.reports / f"{src.stem}.json"
+    write_if_changed(target, json.dumps(entry, ensure_ascii=False, indent=2).encode("utf-8"))
+
+
+def _remove_reports(ctx: BuildContext, stems: set[str]) -> None:
+    """Reports of sources that are gone."""
+    folder = ctx.project.reports
+    if folder.is_dir():
+        for f in sorted(folder.glob("*.json")):
+            if f.stem not in stems:
+                f.unlink()
+                ctx.result.removed.append(ctx.rel(f))
 
 
 def _orphans(ctx: BuildContext, items: dict[str, Any], present: dict[str, str], tei: str,

@@ -13,7 +13,7 @@ from teikit.stage_site import html_stage, search_stage
 from teikit.stage_tei import convert_stage, validate_stage
 
 STAGES: list[Stage] = [
-    Stage("convert", convert_stage),
+    Stage("convert", convert_stage, outputs=("reports",)),
     Stage("validate", validate_stage),
     # before html: the pages link to the PDFs there are
     Stage("pdf", pdf_stage, outputs=("pdf",), publishes=True, optional=True),

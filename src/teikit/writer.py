@@ -78,3 +78,14 @@ def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_if_changed(path: Path, data: bytes, sync: bool = False) -> bool:
+    """Write atomically unless the file already holds exactly these bytes; True if written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data, sync=sync)
+    return True
