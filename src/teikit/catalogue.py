@@ -228,12 +228,25 @@ def _read_citation(s: str, cat: Catalogue) -> None:
         cat.archive_refs.append(ref)
 
 
-def read_tail(lines: list[Line], start: int, cat: Catalogue, dropped: list[Line]) -> int:
-    """Find where the document ends; read the catalogue data after it."""
+def read_tail(lines: list[Line], start: int, cat: Catalogue, dropped: list[Line],
+              taken: set[int] | None = None) -> int:
+    """Find where the document ends; read the catalogue data after it.
+
+    A one-line catalogue item (``Source: "…"``, ``Translated by …``) with the
+    document's prose still to come stands before the text, as some pages put
+    it: it is read into the catalogue, its index added to ``taken``, and the
+    document goes on."""
     end = None
     for i in range(start, len(lines)):
         s = lines[i].stripped
-        if is_tail_label(lines[i]) or TAIL_LINE.match(s):  # TAIL_LINE holds SOURCE_LINE
+        if is_tail_label(lines[i]):
+            end = i
+            break
+        if TAIL_LINE.match(s):  # TAIL_LINE holds SOURCE_LINE
+            if taken is not None and _prose_follows(lines, i + 1):
+                _read_tail([lines[i]], cat, dropped)
+                taken.add(i)
+                continue
             end = i
             break
     if end is None:
@@ -248,6 +261,28 @@ def read_tail(lines: list[Line], start: int, cat: Catalogue, dropped: list[Line]
             doc_end = prev[-1]
     _read_tail(lines[end:], cat, dropped)
     return doc_end
+
+
+#: Prose of the document: a sentence of some length (a catalogue's tail has labels,
+#: short fields, citations, rights and links instead).
+PROSE_WORDS = 15
+_PROSE_END = re.compile(r"[.!?;:\"”’)\]]$")
+
+
+def _prose_follows(lines: list[Line], i: int) -> bool:
+    """Whether a line of the document's prose comes after line ``i`` before any tail label."""
+    for ln in lines[i:]:
+        s = ln.stripped
+        if not s:
+            continue
+        if is_tail_label(ln):
+            return False
+        if TAIL_LINE.match(s):  # another one-line item: look past it
+            continue
+        if (len(s.split()) >= PROSE_WORDS and _PROSE_END.search(s) and "://" not in s
+                and not RIGHTS_WORD.search(s) and not is_frame(ln)):
+            return True
+    return False
 
 
 CLOSING_LINE = re.compile(r"^(copies|copy|distribution|cc)\b|^(no\.|nº|n°|№)\s*\d", re.I)

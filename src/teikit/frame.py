@@ -44,10 +44,11 @@ def split_frame(src: Source) -> Framed:
     cat = Catalogue()
     dropped: list[Line] = []
     start = read_head(lines, cat, dropped)
-    end = read_tail(lines, start, cat, dropped)
+    taken: set[int] = set()  # catalogue lines within the document (read, not text)
+    end = read_tail(lines, start, cat, dropped, taken)
     doc: list[Line] = []
-    for ln in lines[start:end]:
-        if not ln.stripped:
+    for i, ln in enumerate(lines[start:end], start):
+        if not ln.stripped or i in taken:
             continue
         if is_frame(ln) or ARTEFACT.fullmatch(ln.stripped):
             dropped.append(ln)

@@ -42,6 +42,7 @@ def build_text(units: list[Unit], ctx: Context, depth: int = 0) -> list[etree._E
     """Block elements for a text: a div's, or (``depth`` > 0) a floatingText body's content."""
     text = ctx.doc.text
     cls = [classified(u, text, ctx.state.year) for u in units]
+    _last_name_signs(cls)
     out: list[etree._Element] = []
     opener: etree._Element | None = None
     phase = "opener"
@@ -157,6 +158,23 @@ def _opener_item(opener: etree._Element, cls: list[Classified], i: int, ctx: Con
 
 def _last_is(out: list[etree._Element], name: str) -> bool:
     return bool(out) and local(out[-1]) == name
+
+
+def _last_name_signs(cls: list[Classified]) -> None:
+    """A name standing alone after the last paragraph (``Vyshinsky``, ``A. Gromyko``), with
+    only closing matter (distribution, registry, typist...) after it, is the signature,
+    as the reference encoding has it, even when it is not written in capitals."""
+    last = len(cls) - 1
+    while last >= 0 and cls[last].kind in NOTE_TYPES:
+        last -= 1
+    if last < 1 or cls[last].kind != "short" or cls[last - 1].kind not in ("p", "numbered", "quote"):
+        return
+    c = cls[last]
+    words = c.bare.split()
+    if (1 <= len(words) <= 4 and c.bare[-1:] not in ":?!;,"
+            and all(w[:1].isupper() and w.upper() not in HEADING_WORDS for w in words)
+            and any(len(w.rstrip(".")) > 2 for w in words)):
+        c.kind = "signature"
 
 
 def _closer(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context) -> int:
