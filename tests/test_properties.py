@@ -538,3 +538,31 @@ def test_combined_and_reordered_patterns_answer_as_before(s: str) -> None:
         assert catalogue.TAIL_LINE.match(s)
     assert (s.isprintable() or inline.XML_FORBIDDEN.search(s) is None) == (
         inline.XML_FORBIDDEN.search(s) is None)
+
+
+# -- (h) a citation before the text --------------------------------------------------------
+
+CITATION_LINES = [
+    "Source: “Document VII: Ciphered Telegram from Vyshinsky to Shtykov, 2 February 1950,” "
+    "Cold War International History Project Bulletin, Issue 5 (1995), 9.",
+    "Translated by Kathryn Weathersby",
+    "Original language: Russian",
+]
+
+
+@SETTINGS
+@given(paragraphs=st.lists(st.lists(st.sampled_from(WORDS[:46]), min_size=15, max_size=40),
+                           min_size=1, max_size=5),
+       citations=st.lists(st.sampled_from(CITATION_LINES), min_size=1, max_size=3, unique=True),
+       at_top=st.booleans())
+def test_a_citation_before_or_after_the_text_keeps_every_word_of_the_text(
+        paragraphs: list[list[str]], citations: list[str], at_top: bool, register) -> None:
+    prose = [" ".join(words) + "." for words in paragraphs]
+    parts = citations + prose if at_top else prose + citations
+    src, conv = convert("\n\n".join(parts) + "\n", register)
+    body = " ".join(conv.tree.xpath("//tei:text//text()", namespaces=NS))
+    assert not Counter(re.findall(r"\w+", " ".join(prose))) - Counter(re.findall(r"\w+", body))
+    header = " ".join(conv.tree.xpath("//tei:teiHeader//text()", namespaces=NS))
+    assert "Source:" not in body and "Vyshinsky to Shtykov" not in body
+    if CITATION_LINES[0] in citations:
+        assert "Vyshinsky to Shtykov" in header
