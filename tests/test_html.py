@@ -247,4 +247,4 @@ def test_search_index_is_built(tmp_path: Path) -> None:
     assert not report.diagnostics, report.diagnostics
     assert (tmp_path / "pagefind" / "pagefind-ui.js").is_file()
     assert (tmp_path / "search.html").is_file()
-    assert list((tmp_path / "pagefind").glob("index/*.pf_index"))
+    assert list((tmp_path / "pagefind").glob("shards/*/index/*.pf_index"))  # see test_search.py

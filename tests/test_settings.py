@@ -43,6 +43,8 @@ def test_every_table_and_setting_is_read() -> None:
     ('[edition]\ntitle = "T"\n\n[build]\njobs = -1\n', r":5:1: error\[TK011\] build.jobs: must be a whole"),
     ('[build]\njobs = "2"\n', r":2:1: .*build.jobs"),
     ('[build]\nsearch = "yes"\n', r":2:1: .*build.search: must be true or false"),
+    ('[build]\nsearch_shards = 3\n', r":2:1: .*build.search_shards: must be 1 \(one index\)"),
+    ('[build]\nsearch_shards = -4\n', r":2:1: .*build.search_shards: must be 1"),
     ('[convert]\nprofile = "venonna"\n', r":2:1: .*convert.profile: unknown profile 'venonna'"),
     ('[convert]\nprofile = "mine.toml"\n', r"convert.profile: no profile file mine.toml"),
     ('[convert]\nencoding = "cp9999"\n', r"convert.encoding: 'cp9999' is not an encoding"),

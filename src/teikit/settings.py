@@ -28,7 +28,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                 "introduction"),
     "convert": ("profile", "encoding"),
     "paths": ("texts", "tei", "output"),
-    "build": ("jobs", "search", "pdf", "volume", "package"),
+    "build": ("jobs", "search", "search_shards", "pdf", "volume", "package"),
 }
 
 
@@ -71,6 +71,9 @@ class Settings:
     #: and which of the print edition and the deposit package ``teikit build`` makes
     jobs: int = 0
     search: bool = True
+    #: pagefind bundles the index is split into: 1 (one index), 0 (one per ~300
+    #: documents: a change re-indexes one), or a power of two
+    search_shards: int = 1
     pdf: bool = True
     volume: bool = True
     package: bool = True
@@ -143,6 +146,14 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise self.fail(key, "must be a whole number, 0 or more (0: one per core)")
         return value
+
+
+def _shards(r: _Reader) -> int:
+    value = r.values.get("search_shards", 1)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value & (value - 1):
+        raise r.fail("search_shards", "must be 1 (one index), 0 (one shard per ~300 documents) "
+                     "or a power of two")
+    return value
 
 
 def _editors(r: _Reader) -> tuple[Editor, ...]:
@@ -273,6 +284,7 @@ def parse_settings(text: str, path: Path = Path(SETTINGS_FILE)) -> Settings:
         paths=_paths(paths),
         jobs=build.count("jobs", 0),
         search=build.boolean("search", True),
+        search_shards=_shards(build),
         pdf=build.boolean("pdf", True),
         volume=build.boolean("volume", True),
         package=build.boolean("package", True),

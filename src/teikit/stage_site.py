@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -150,55 +148,64 @@ def _edition(ctx: BuildContext, key: str, order: list[str], fresh: dict[str, str
 
 
 def search_stage(ctx: BuildContext) -> None:
-    """The search index, made again (pagefind has no partial update) when any page changed."""
+    """The search index: the bundles of the shards whose pages changed are made again
+    (pagefind has no partial update; see ``search.py``)."""
     site = ctx.project.html
-    target = site / search.SEARCH_DIR
-    if not ctx.project.settings.search or not ctx.shared.get("pages"):  # nothing to index
-        if target.exists():
-            shutil.rmtree(target)
-            ctx.result.removed.append(ctx.rel(target))
+    pages = _search_pages(ctx)
+    if not ctx.project.settings.search or not pages:  # nothing to index
+        if search.remove_search_index(site):
+            ctx.result.removed.append(ctx.rel(site / search.SEARCH_DIR))
         ctx.record.clear()
         return
     key = _search_key(ctx)
     early = ctx.shared.pop("indexing", None)
-    if early is None and ctx.record.get("key") == key and target.is_dir():
-        ctx.result.up_to_date = 1
+    if early is not None and early[1] != key:
+        search.cancel_pagefind(early[0])
+        early = None
+    if early is None:
+        early = (search.start_pagefind(site, pages, salt=key, jobs=ctx.jobs,
+                                    count=ctx.project.settings.search_shards), key, time.perf_counter())
+    indexing: search.Indexing = early[0]
+    if indexing.current:
+        ctx.result.up_to_date = len(indexing.shards)
         return
-    ctx.progress.start("search", 1)
-    if early is None or early[1] != key:
-        if early is not None:
-            search.cancel_pagefind(early[0])
-        early = (search.start_pagefind(site), key, time.perf_counter())
-    found = ctx.own(search.finish_pagefind(early[0], site))
+    ctx.progress.start("search", len(indexing.waiting) + len(indexing.running))
+    found = ctx.own(search.finish_pagefind(indexing, progress=ctx.progress.advance))
     ctx.result.timings["pagefind"] = round(time.perf_counter() - early[2], 3)
-    ctx.progress.advance()
     ctx.result.diagnostics += found
-    ctx.record["key"] = None if found else key
+    ctx.result.up_to_date = len(indexing.shards) - len(indexing.made)
+    target = site / search.SEARCH_DIR
+    ctx.result.done += [ctx.rel(target / search.SHARDS_DIR / n) for n in indexing.made]
+    ctx.result.written += [ctx.rel(target / search.SHARDS_DIR / n) for n in indexing.made]
+    ctx.result.removed += [ctx.rel(target / n) for n in indexing.removed]
+    if indexing.made:
+        ctx.result.notes.append(f"{len(indexing.made)} of {len(indexing.shards)} "
+                                f"shard{'s' * (len(indexing.shards) != 1)} indexed")
+    ctx.record.clear()
+    ctx.record["shards"] = [] if found else [s.name for s in indexing.shards]
     ctx.record["diagnostics"] = remember(found)
-    if not found:
-        ctx.result.done.append(ctx.rel(target))
-        ctx.result.written.append(ctx.rel(target))
+    if indexing.listed:
+        ctx.result.written.append(ctx.rel(target / search.MANIFEST))
+
+
+def _search_pages(ctx: BuildContext) -> dict[str, str]:
+    """The document pages there are (id -> hash of the page), as the html stage left them."""
+    return {i: d for i, d in ctx.shared.get("pages", {}).items() if d}
 
 
 def _search_key(ctx: BuildContext) -> str:
-    return digest(ctx.toolkit("teikit.search"), _pagefind_version(),
-                  sorted(ctx.shared.get("pages", {}).items()))
+    """What every bundle depends on besides its pages: teikit's search code."""
+    return ctx.toolkit("teikit.search")
 
 
 def _start_search(ctx: BuildContext) -> None:
-    """Start the search index as soon as the document pages are final (pagefind reads no
-    other page), so that it runs while the edition's pages are made; the search stage
-    waits for it."""
-    target = ctx.project.html / search.SEARCH_DIR
-    if not ctx.project.settings.search or "search" in ctx.options.skip or not ctx.shared.get("pages"):
+    """Start indexing the shards whose pages changed as soon as the document pages are
+    final (pagefind reads no other page), so that it runs while the edition's pages are
+    made; the search stage waits for it."""
+    pages = _search_pages(ctx)
+    if not ctx.project.settings.search or "search" in ctx.options.skip or not pages:
         return
     key = _search_key(ctx)
-    if ctx.state.stage("search").get("key") != key or not target.is_dir():
-        ctx.shared["indexing"] = (search.start_pagefind(ctx.project.html), key, time.perf_counter())
-
-
-def _pagefind_version() -> str:
-    try:
-        return version("pagefind")
-    except PackageNotFoundError:
-        return ""
+    indexing = search.start_pagefind(ctx.project.html, pages, salt=key, jobs=ctx.jobs,
+                                    count=ctx.project.settings.search_shards)
+    ctx.shared["indexing"] = (indexing, key, time.perf_counter())

@@ -81,15 +81,31 @@
     if (tries > 0) { setTimeout(function () { labelSearch(tries - 1); }, 50); }
   }
 
+  // The index is several pagefind bundles (pagefind/shards.json lists them, the
+  // first one first); the search box searches them all at once (mergeIndex).
+  function startSearch(base, listing) {
+    var bundles = (listing.bundles || []).map(function (b) { return new URL(b, base).pathname; });
+    if (!bundles.length) { return; }
+    new PagefindUI({
+      element: "#search", showSubResults: true, resetStyles: false, bundlePath: bundles[0],
+      mergeIndex: bundles.slice(1).map(function (b) { return { bundlePath: b }; })
+    });
+    labelSearch(40);
+  }
+
   function initSearch() {
     var el = document.getElementById("search");
-    if (!el || typeof PagefindUI === "undefined") { return; }
-    new PagefindUI({ element: "#search", showSubResults: true, resetStyles: false });
-    labelSearch(40);
+    var script = document.querySelector("script[src$='pagefind-ui.js']");
+    if (!el || !script || typeof PagefindUI === "undefined") { return; }
     if (location.protocol !== "file:") {
       var help = document.querySelector(".search-help");
       if (help) { help.hidden = true; }
     }
+    var base = new URL(".", script.src);
+    fetch(new URL("shards.json", base), { cache: "no-cache" })
+      .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+      .then(function (listing) { startSearch(base, listing); })
+      .catch(function (e) { console.error("teikit: no search index: " + e); });
   }
 
   initViews();
