@@ -46,8 +46,18 @@
   </xsl:function>
 
   <xsl:function name="tk:docs" as="element(tk:doc)*">
-    <xsl:sequence select="sort($edition/tk:edition/tk:doc, (), function($d) { ($d/@when[. ne ''], '9999')[1] || $d/@id })"/>
+    <xsl:sequence select="tk:by-date($edition/tk:edition/tk:doc)"/>
   </xsl:function>
+
+  <!-- Documents in the edition's order: by date, then id. -->
+  <xsl:function name="tk:by-date" as="element(tk:doc)*">
+    <xsl:param name="docs" as="element(tk:doc)*"/>
+    <xsl:sequence select="sort($docs, (), function($d) { ($d/@when[. ne ''], '9999')[1] || $d/@id })"/>
+  </xsl:function>
+
+  <!-- The documents that mention a register entry: a register page looks each entry up
+       once, instead of searching every document for every entry. -->
+  <xsl:key name="tk:mentioned-in" match="tk:doc" use="tk:mention/@ref"/>
 
   <!-- The chronological list, filterable by sender and addressee. -->
   <xsl:template name="tk:chronology">
@@ -122,7 +132,6 @@
   <xsl:template name="tk:register">
     <xsl:param name="key" as="xs:string"/>
     <xsl:param name="entries" as="element()*"/>
-    <xsl:variable name="docs" select="tk:docs()"/>
     <xsl:call-template name="tk:page">
       <xsl:with-param name="title" select="tk:text($key)"/>
       <xsl:with-param name="current" select="$key"/>
@@ -164,7 +173,7 @@
                 </xsl:for-each>
               </p>
             </xsl:if>
-            <xsl:variable name="in" select="$docs[tk:mention/@ref = $id]"/>
+            <xsl:variable name="in" select="tk:by-date(key('tk:mentioned-in', $id, $edition))"/>
             <xsl:choose>
               <xsl:when test="$in">
                 <h3><xsl:value-of select="tk:text('mentions') || ' (' || count($in/tk:mention[@ref = $id]) || ')'"/></h3>
