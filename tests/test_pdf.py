@@ -2,9 +2,13 @@
 
 pdftotext gives each page's text (pages split at form feeds), pdfdetach the
 attachments, pdfinfo the PDF/A identification and metadata, pdffonts the
-fonts, pdftoppm page 1 as a picture for a person to look at. A test edition
-is made here with names and notes placed so that the expected pages can be
-computed from the text itself, independently of teikit's own page map.
+fonts, pdftoppm page 1 as a picture for a person to look at; pikepdf reads
+what poppler's tools do not show (links, the outline, page labels). A test
+edition is made here with names and notes placed so that the expected pages
+can be computed from the text itself, independently of teikit's own page
+map. The volume is laid out in parts; it is made once in one part and once
+in a part per document, laid out by two processes, and the two must read
+alike.
 """
 
 from __future__ import annotations
@@ -62,6 +66,51 @@ def pdf_objects(pdf: Path) -> bytes:
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00ad", "")).replace("- ", "-").strip()
+
+
+FOLIO = re.compile(r"\d+|[ivxlc]+")
+
+
+def folios(pages: list[str]) -> list[str]:
+    """The number printed at the foot of each page ("" where none is)."""
+    found = []
+    for text in pages:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        found.append(lines[-1] if lines and FOLIO.fullmatch(lines[-1]) else "")
+    return found
+
+
+def page_of(pages: list[str], number: str) -> int:
+    """The index (from 0) of the page printed with ``number``."""
+    return folios(pages).index(number)
+
+
+def links_and_outline(pdf: Path) -> tuple[list[tuple[int, int]], list[tuple[int, str, int]], list[str]]:
+    """(page, target page) of each internal link; (level, title, page) of each bookmark; page labels."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        at = {page.obj.objgen: i for i, page in enumerate(doc.pages)}
+        dests = {str(k): v for k, v in pikepdf.NameTree(doc.Root.Names.Dests).items()}
+        links = []
+        for i, page in enumerate(doc.pages):
+            for annot in page.obj.get("/Annots", []):
+                assert "/A" not in annot or "teikit-anchor" not in str(annot.A.get("/URI", "")), annot
+                if "/Dest" in annot:
+                    dest = annot.Dest
+                    dest = dests[str(dest)] if isinstance(dest, pikepdf.String) else dest
+                    links.append((i, at[dest[0].objgen]))
+        outline: list[tuple[int, str, int]] = []
+
+        def walk(items: list, level: int) -> None:
+            for item in items:
+                outline.append((level, item.title, at[item.destination[0].objgen]))
+                walk(item.children, level + 1)
+
+        with doc.open_outline() as tree:
+            walk(tree.root, 0)
+        labels = [page.label for page in doc.pages]
+    return links, outline, labels
 
 
 # ------------------------------------------------------------- test edition
@@ -135,6 +184,20 @@ def built(edition: Path, tmp_path_factory: pytest.TempPathFactory):
     return out, report
 
 
+@pytest.fixture(scope="module")
+def chunked(edition: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The volume in a part per document, laid out by two processes side by side."""
+    from teikit import pdf_volume
+    from teikit.pdf import build_pdfs
+
+    out = tmp_path_factory.mktemp("chunked")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_volume, "CHUNK_DOCS", 1)
+        report = build_pdfs([edition], out, SETTINGS, documents=False, volume=True, jobs=2)
+    assert not report.errors, report.errors
+    return out, report
+
+
 # ------------------------------------------------------------------ tests
 
 def test_a_pdf_per_document_and_a_volume(built) -> None:
@@ -168,46 +231,127 @@ def test_notes_are_numbered_anew_in_each_document(built) -> None:
     assert re.search(r"20\. Editor.s note: NOTE A 40 BODY", text)
 
 
-def test_contents_give_the_pages_the_documents_start_on(built) -> None:
-    out, _ = built
+@pytest.mark.parametrize("volume", ["built", "chunked"])
+def test_contents_give_the_pages_the_documents_start_on(volume: str, request: pytest.FixtureRequest) -> None:
+    out, _ = request.getfixturevalue(volume)
     pages = page_texts(out / "volume.pdf")
     contents = next(i for i, t in enumerate(pages) if t.strip().splitlines()[1:2] == ["Contents"]
                     or "\nContents\n" in t)
-    entries = re.findall(r"^(.+?)[ .]*\.\s*(\d+)\s*$", pages[contents], re.M)
-    found = {title.strip(" ."): int(n) for title, n in entries}
-    assert set(found) >= {"Introduction", "Editorial conventions", "1. Beta letter, 1 June 1950",
-                          "2. Alpha telegram, 8 July 1950", "Index of persons and places"}, found
+    entries = re.findall(r"^(.+?)[ .]*\.\s*(\d+|[ivxlc]+)\s*$", pages[contents], re.M)
+    found = {title.strip(" ."): n for title, n in entries}
+    assert found.keys() >= {"Introduction", "Editorial conventions", "1. Beta letter, 1 June 1950",
+                            "2. Alpha telegram, 8 July 1950", "Index of persons and places"}, found
+    assert found["Introduction"] == "iv" and found["1. Beta letter, 1 June 1950"] == "1"
     for title, n in found.items():
         heading = re.sub(r",\s*\d+ \w+ \d{4}$", "", title)
-        assert heading in flat(pages[n - 1]), f"{title!r} is not on page {n}"
-        assert heading not in flat(" ".join(pages[contents + 1:n - 1])), f"{title!r} starts before page {n}"
+        at = page_of(pages, n)
+        assert heading in flat(pages[at]), f"{title!r} is not on page {n}"
+        assert heading not in flat(" ".join(pages[contents + 1:at])), f"{title!r} starts before page {n}"
 
 
-def test_index_lists_each_page_of_a_name_once(built) -> None:
-    out, _ = built
+@pytest.mark.parametrize("volume", ["built", "chunked"])
+def test_index_lists_each_page_of_a_name_once(volume: str, request: pytest.FixtureRequest) -> None:
+    out, _ = request.getfixturevalue(volume)
     pages = page_texts(out / "volume.pdf")
     index_at = max(i for i, t in enumerate(pages) if "Index of persons and places" in t)
     index = flat(" ".join(pages[index_at:]))
-    body = pages[:index_at]
+    body = list(zip(folios(pages), pages, strict=True))[:index_at]
     for entry, mark in (("Zebulon Quartermain", "ZEBULON met"), ("Ynez Oddfellow", "YNEZ in"),
                        ("Xanadu", "in XANADU")):
         m = re.search(re.escape(entry) + r"(?:, [^0-9]*?)? ((?:\d+, )*\d+)", index)
         assert m, f"{entry} not in the index: {index[:400]}"
         listed = [int(n) for n in m.group(1).split(", ")]
-        expected = [n for n, text in enumerate(body, 1) if mark in flat(text)]
+        expected = [int(n) for n, text in body if mark in flat(text)]
         assert listed == expected, entry
         assert len(listed) == len(set(listed))
-    assert len([n for n, t in enumerate(body, 1) if "ZEBULON met" in flat(t)]) >= 3
+    assert len([n for n, t in body if "ZEBULON met" in flat(t)]) >= 3
 
 
-def test_the_tei_comes_back_byte_identical(built, edition: Path, tmp_path: Path) -> None:
-    out, _ = built
-    for pdf, names in (("a.pdf", ["a.xml"]), ("volume.pdf", ["a.xml", "b.xml", "persons.xml", "places.xml"])):
-        dest = tmp_path / pdf
+def test_a_volume_made_in_parts_reads_as_one_made_whole(built, chunked) -> None:
+    """Text, folios, running heads, contents and index: page by page the same."""
+    one, parts = page_texts(built[0] / "volume.pdf"), page_texts(chunked[0] / "volume.pdf")
+    assert len(one) == len(parts) == chunked[1].pages
+    for n, (a, b) in enumerate(zip(one, parts, strict=True)):
+        assert a == b, f"page {n + 1} differs"
+    assert links_and_outline(built[0] / "volume.pdf") == links_and_outline(chunked[0] / "volume.pdf")
+
+
+def test_a_part_that_fails_leaves_no_volume_and_no_process(edition: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from teikit import pdf_parts, pdf_volume
+    from teikit.pdf import build_pdfs
+
+    real = pdf_parts.lay_part
+
+    def failing(task, ask):  # the layout processes are forked with this in place
+        if task.key == 2:
+            raise ValueError("no room for this part")
+        return real(task, ask)
+
+    monkeypatch.setattr(pdf_volume, "CHUNK_DOCS", 1)
+    monkeypatch.setattr(pdf_parts, "lay_part", failing)
+    report = build_pdfs([edition], tmp_path, SETTINGS, documents=False, volume=True, jobs=2)
+    assert [d.code for d in report.errors] == ["TK403"]
+    assert "no room for this part" in report.errors[0].message
+    assert report.volume is None and list(tmp_path.iterdir()) == []
+    assert not multiprocessing.active_children()
+
+
+def test_front_matter_in_roman_numerals_and_page_1_a_right_page(chunked) -> None:
+    out, _ = chunked
+    pages = page_texts(out / "volume.pdf")
+    printed = folios(pages)
+    first = printed.index("1")
+    assert printed[:first] == ["", "", "iii", "iv", "v", ""]  # title, colophon, ..., a blank verso
+    assert printed[first:] == [str(n) for n in range(1, len(pages) - first + 1)]
+    _, _, labels = links_and_outline(out / "volume.pdf")
+    assert labels == ["i", "ii", "iii", "iv", "v", "vi", *printed[first:]]
+    # Right pages (odd) carry the document's head, left pages (even) the edition's, across the parts.
+    alpha_starts = next(i for i, t in enumerate(pages) if "2. Alpha telegram" in t and i > first)
+    assert int(printed[alpha_starts]) % 2 == 0, "the test wants a part that starts on a left page"
+    for text, n in zip(pages[first:], printed[first:], strict=True):
+        head = text.strip().splitlines()[0].strip()
+        assert head == "Print Test Edition" if int(n) % 2 == 0 else head != "Print Test Edition", (n, head)
+
+
+@pytest.mark.parametrize("volume", ["built", "chunked"])
+def test_links_and_outline_reach_across_the_parts(volume: str, request: pytest.FixtureRequest) -> None:
+    out, _ = request.getfixturevalue(volume)
+    pages = page_texts(out / "volume.pdf")
+    printed = folios(pages)
+    links, outline, _ = links_and_outline(out / "volume.pdf")
+    # The contents link to the introduction, the conventions, each document and the index.
+    contents = next(i for i, t in enumerate(pages) if "Contents" in t.strip().splitlines()[:2])
+    starts = [next(i for i, t in enumerate(pages) if heading in flat(t) and printed[i] != "iii")
+              for heading in ("Introduction", "Editorial conventions", "1. Beta letter", "2. Alpha telegram",
+                              "Index of persons and places")]
+    assert list(dict.fromkeys(to for at, to in links if at == contents)) == starts  # a link per box
+    # Each page number of the index links to that page.
+    index_at = starts[-1]
+    index = " ".join(pages[i].rsplit(printed[i], 1)[0] for i in range(index_at, len(pages)))
+    numbers = re.findall(r"\b\d+\b", flat(index).split("Persons", 1)[1])
+    reached = [printed[to] for at, to in links if at >= index_at]
+    assert reached == numbers and len(reached) >= 8
+    titles = [(level, title) for level, title, _ in outline]
+    assert titles[:4] == [(0, "Print Test Edition"), (0, "Contents"), (0, "Introduction"),
+                          (0, "Editorial conventions")]
+    assert (0, "1. Beta letter") in titles and (0, "2. Alpha telegram") in titles
+    assert titles[-3:] == [(0, "Index of persons and places"), (1, "Persons"), (1, "Places")]
+    for _level, title, page in outline:
+        assert flat(title) in flat(pages[page]), title
+
+
+def test_the_tei_comes_back_byte_identical(built, chunked, edition: Path, tmp_path: Path) -> None:
+    volume = ["a.xml", "b.xml", "persons.xml", "places.xml"]
+    for n, (pdf, names) in enumerate(((built[0] / "a.pdf", ["a.xml"]), (built[0] / "volume.pdf", volume),
+                                      (chunked[0] / "volume.pdf", volume))):
+        dest = tmp_path / str(n)
         dest.mkdir()
-        listing = run(tool("pdfdetach"), "-list", out / pdf)
+        listing = run(tool("pdfdetach"), "-list", pdf)
         assert f"{len(names)} embedded files" in listing
-        run(tool("pdfdetach"), "-saveall", "-o", dest, out / pdf)
+        run(tool("pdfdetach"), "-saveall", "-o", dest, pdf)
         assert sorted(p.name for p in dest.iterdir()) == names
         for name in names:
             assert (dest / name).read_bytes() == (edition / name).read_bytes(), name
@@ -223,17 +367,32 @@ def test_pdfa_identification_and_metadata_from_the_header(built) -> None:
     assert re.search(r"^Subject:\s+Summary of Alpha telegram\.$", info, re.M)
     assert re.search(r"^Keywords:\s+.*TEI", info, re.M)
     assert b"/Lang (en)" in pdf_objects(out / "a.pdf")
+
+
+@pytest.mark.parametrize("volume", ["built", "chunked"])
+def test_the_volume_is_pdfa_3b_with_the_edition_s_metadata(volume: str,
+                                                           request: pytest.FixtureRequest) -> None:
+    out, _ = request.getfixturevalue(volume)
+    meta = run(tool("pdfinfo"), "-meta", out / "volume.pdf")
+    assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="B"' in meta
     vol = run(tool("pdfinfo"), out / "volume.pdf")
     assert re.search(r"^Title:\s+Print Test Edition$", vol, re.M)
     assert re.search(r"^Author:\s+Ada Editor$", vol, re.M)
 
 
-def test_fonts_embedded_and_scripts_printed(built) -> None:
-    out, _ = built
-    fonts = run(tool("pdffonts"), out / "a.pdf").splitlines()[2:]
-    assert fonts and all(re.search(r"\byes\s+yes\s+yes\b", f) for f in fonts), fonts
-    assert any("Noto-Serif" in f for f in fonts)
-    assert SCRIPTS in flat(" ".join(page_texts(out / "a.pdf")))
+@pytest.mark.parametrize("volume", ["built", "chunked"])
+def test_fonts_embedded_and_scripts_printed(volume: str, request: pytest.FixtureRequest) -> None:
+    out, _ = request.getfixturevalue(volume)
+    for pdf in ("a.pdf", "volume.pdf"):
+        if not (out / pdf).exists():
+            continue
+        fonts = run(tool("pdffonts"), out / pdf).splitlines()[2:]
+        assert fonts and all(re.search(r"\byes\s+yes\s+yes\b", f) for f in fonts), fonts
+        assert any("Noto-Serif" in f for f in fonts)
+        # each part's subset of a font has a name of its own
+        names = [f.split()[0] for f in fonts]
+        assert len(names) == len(set(names)), names
+        assert SCRIPTS in flat(" ".join(page_texts(out / pdf)))
 
 
 def test_first_page_rendered_for_a_person_to_look_at(built) -> None:

@@ -9,13 +9,20 @@
   real footnotes numbered per document, names as plain text with anchors for
   the index, no links to pages of the site.
 
-  Called by name:
-    tk:print-main   the documents ($documents) with, for a volume, a title
-                    page, colophon, contents, introduction and conventions,
-                    and the index's heading (so the contents give its page);
-    tk:print-index  the index of persons and places, laid out on its own
-                    once teikit knows on which page each mention fell
-                    ($anchor-pages, from the first layout).
+  Called by name. A document printed alone is one call of tk:print-main.
+  The volume is laid out in parts, each starting on a new page (teikit's
+  pdf_volume.py): the front matter, the documents in chunks, the index. Its
+  parts link to each other through hrefs "teikit-anchor:ID", which teikit
+  turns into links inside the merged PDF.
+    tk:print-order  the identifiers of $documents in the order of the volume,
+                    one a line;
+    tk:print-main   the documents ($documents, already in order; in a volume
+                    numbered from $first-n);
+    tk:print-front  the volume's title page, colophon, contents (with the
+                    pages of $doc-pages and $index-page), introduction and
+                    conventions, numbered in roman numerals;
+    tk:print-index  the index of persons and places, once teikit knows on
+                    which page each mention fell ($anchor-pages).
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -39,12 +46,18 @@
   <!-- A volume (title page, contents, conventions, index) or one document. -->
   <xsl:param name="volume" as="xs:boolean" select="false()"/>
 
-  <!-- "anchor page" pairs: on which page of the first layout each mention
-       anchor fell (tk:print-index). -->
+  <!-- "anchor page" pairs: on which page of the volume each mention anchor
+       fell (tk:print-index). -->
   <xsl:param name="anchor-pages" as="xs:string*" select="()"/>
 
-  <!-- The number of the index's first page (tk:print-index). -->
-  <xsl:param name="first-page" as="xs:integer" select="1"/>
+  <!-- The number in the volume of the first of $documents (tk:print-main). -->
+  <xsl:param name="first-n" as="xs:integer" select="1"/>
+
+  <!-- "id page" pairs: the page each document starts on (tk:print-front). -->
+  <xsl:param name="doc-pages" as="xs:string*" select="()"/>
+
+  <!-- The page the index starts on (tk:print-front). -->
+  <xsl:param name="index-page" as="xs:integer" select="0"/>
 
   <!-- Names of the fonts the PDF is set in, for the colophon. -->
   <xsl:param name="fonts" as="xs:string" select="''"/>
@@ -90,31 +103,48 @@
 
   <!-- ===================================================== the pages -->
 
-  <xsl:template name="tk:print-main">
+  <!-- A link from one part of the volume to an anchor in another. -->
+  <xsl:function name="tk:part-href" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="'teikit-anchor:' || $id"/>
+  </xsl:function>
+
+  <xsl:template name="tk:not-tei">
     <xsl:for-each select="$documents[not(tei:TEI)]">
       <xsl:message select="'TK303&#9;' || path(*) || '&#9;the root element is ' || name(*) || ', not a TEI document'"/>
     </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template name="tk:print-order">
+    <xsl:call-template name="tk:not-tei"/>
+    <xsl:value-of select="$tk:ordered ! tk:doc-id(.)" separator="&#10;"/>
+  </xsl:template>
+
+  <xsl:template name="tk:print-main">
+    <xsl:call-template name="tk:not-tei"/>
     <xsl:variable name="one" select="if ($volume) then () else $tk:ordered[1]"/>
     <xsl:call-template name="tk:print-shell">
       <xsl:with-param name="title" select="if ($one) then tk:title($one) else $edition-title"/>
       <xsl:with-param name="tei" select="$one"/>
       <xsl:with-param name="content">
-        <xsl:if test="$volume">
-          <xsl:call-template name="tk:title-page"/>
-          <xsl:call-template name="tk:contents"/>
-          <xsl:call-template name="tk:introduction"/>
-          <xsl:call-template name="tk:print-conventions"/>
-        </xsl:if>
         <xsl:for-each select="$tk:ordered">
           <xsl:apply-templates select="." mode="tk:print">
-            <xsl:with-param name="n" select="position()"/>
+            <xsl:with-param name="n" select="position() + $first-n - 1"/>
           </xsl:apply-templates>
         </xsl:for-each>
-        <xsl:if test="$volume">
-          <section class="index" id="index">
-            <h1 class="part-title" data-head="{tk:p('index')}"><xsl:value-of select="tk:p('index')"/></h1>
-          </section>
-        </xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="tk:print-front">
+    <xsl:call-template name="tk:print-shell">
+      <xsl:with-param name="title" select="$edition-title"/>
+      <xsl:with-param name="tei" select="()"/>
+      <xsl:with-param name="content">
+        <xsl:call-template name="tk:title-page"/>
+        <xsl:call-template name="tk:contents"/>
+        <xsl:call-template name="tk:introduction"/>
+        <xsl:call-template name="tk:print-conventions"/>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -123,7 +153,6 @@
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="tei" as="element(tei:TEI)?"/>
     <xsl:param name="content" as="node()*"/>
-    <xsl:param name="style" as="xs:string" select="''"/>
     <xsl:param name="body-class" as="xs:string" select="if ($volume) then 'volume' else 'single'"/>
     <xsl:variable name="pd" select="$tei/tei:teiHeader/tei:profileDesc"/>
     <html lang="{($tei/@xml:lang, $pd/tei:langUsage/tei:language[1]/@ident, 'en')[1]}">
@@ -138,7 +167,6 @@
             ($tei, $documents/tei:TEI)[1] ! ($pd/tei:textClass//tei:term, 'TEI', 'scholarly edition') ! normalize-space(),
             ($tei/tei:teiHeader/tei:profileDesc/tei:correspDesc//(tei:persName | tei:placeName)) ! normalize-space())[.]), ', ')}"/>
         <meta name="generator" content="teikit"/>
-        <xsl:if test="$style"><style><xsl:value-of select="$style"/></style></xsl:if>
       </head>
       <body class="{$body-class}" data-edition="{$edition-title}">
         <xsl:sequence select="$content"/>
@@ -173,6 +201,8 @@
   </xsl:template>
 
   <xsl:template name="tk:contents">
+    <xsl:variable name="pages" as="map(xs:string, xs:string)" select="map:merge(
+        for $p in $doc-pages return map { substring-before($p, ' '): substring-after($p, ' ') })"/>
     <nav class="contents" id="contents">
       <h1 class="part-title" data-head="{tk:p('contents')}"><xsl:value-of select="tk:p('contents')"/></h1>
       <ol class="toc">
@@ -182,7 +212,7 @@
         <li class="toc-front"><a href="#conventions"><xsl:value-of select="tk:text('conventions')"/></a></li>
         <xsl:for-each select="$tk:ordered">
           <li class="toc-doc">
-            <a href="#{tk:doc-id(.)}">
+            <a href="{tk:part-href(tk:doc-id(.))}" data-page="{$pages(tk:doc-id(.))}">
               <span class="toc-n"><xsl:value-of select="position()"/>.</span>
               <xsl:text> </xsl:text>
               <span class="toc-title"><xsl:value-of select="tk:title(.)"/></span>
@@ -192,7 +222,8 @@
             </a>
           </li>
         </xsl:for-each>
-        <li class="toc-back"><a href="#index"><xsl:value-of select="tk:p('index')"/></a></li>
+        <li class="toc-back"><a href="{tk:part-href('index')}" data-page="{$index-page}"><xsl:value-of
+            select="tk:p('index')"/></a></li>
       </ol>
     </nav>
   </xsl:template>
@@ -279,10 +310,18 @@
         for $p in $anchor-pages return map { substring-before($p, ' '): xs:integer(substring-after($p, ' ')) })"/>
     <xsl:variable name="mentions" as="element()*"
         select="$documents//tei:text//(tei:persName | tei:placeName | tei:orgName | tei:rs)[starts-with(@ref, '#')]"/>
+    <!-- register id → the anchors of its mentions that fell on a page -->
+    <xsl:variable name="anchors" as="map(xs:string, xs:string*)">
+      <xsl:map>
+        <xsl:for-each-group select="$mentions" group-by="substring(@ref, 2)">
+          <xsl:map-entry key="current-grouping-key()"
+              select="current-group() ! tk:print-anchor(.)[map:contains($pages, .)]"/>
+        </xsl:for-each-group>
+      </xsl:map>
+    </xsl:variable>
     <xsl:call-template name="tk:print-shell">
       <xsl:with-param name="title" select="tk:p('index')"/>
       <xsl:with-param name="tei" select="()"/>
-      <xsl:with-param name="style" select="'@page :first { counter-reset: page ' || $first-page || ' }'"/>
       <xsl:with-param name="body-class" select="'volume index-only'"/>
       <xsl:with-param name="content">
         <section class="index" id="index">
@@ -298,11 +337,10 @@
               <h2><xsl:value-of select="tk:p('index-' || $kind)"/></h2>
               <ul>
                 <xsl:for-each select="$entries">
-                  <xsl:variable name="ref" select="'#' || @xml:id"/>
-                  <xsl:variable name="here" select="$mentions[@ref = $ref]"/>
-                  <!-- Each page once, however often the name stands on it. -->
-                  <xsl:variable name="on" as="xs:integer*" select="sort(distinct-values(
-                      $here ! $pages(tk:print-anchor(.))))"/>
+                  <!-- Each page once, however often the name stands on it, linked to its first mention there. -->
+                  <xsl:variable name="first-on" as="map(xs:integer, xs:string)" select="map:merge(
+                      $anchors(@xml:id) ! map { $pages(.): . }, map { 'duplicates': 'use-first' })"/>
+                  <xsl:variable name="on" as="xs:integer*" select="sort(map:keys($first-on))"/>
                   <xsl:if test="exists($on)">
                     <li class="index-entry">
                       <span class="index-name"><xsl:value-of select="tk:main-name(.)"/></span>
@@ -313,7 +351,7 @@
                         <xsl:for-each select="$on">
                           <xsl:variable name="page" select="."/>
                           <xsl:if test="position() gt 1">, </xsl:if>
-                          <a href="#{($here[$pages(tk:print-anchor(.)) = $page])[1] ! tk:print-anchor(.)}">
+                          <a href="{tk:part-href($first-on($page))}">
                             <xsl:value-of select="$page"/>
                           </a>
                         </xsl:for-each>

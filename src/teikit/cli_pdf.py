@@ -25,7 +25,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 @click.option("--volume-name", default="volume", show_default=True,
               help="File name of the volume, without .pdf.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=None,
-              help="Processes for the per-document PDFs (default: all cores).")
+              help="Processes for the per-document PDFs and the volume's parts (default: all cores).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How diagnostics are printed.")
 def pdf(sources: tuple[Path, ...], out_dir: Path, settings_path: Path | None, volume: bool,

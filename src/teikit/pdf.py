@@ -6,12 +6,10 @@ WeasyPrint with ``xslt/assets/print.css``. Every PDF is PDF/A-3b, carries the
 TEI it was made from as an attachment (relationship ``Source``), and takes
 its metadata (title, author, subject, keywords, language) from the teiHeader.
 
-The volume needs two layouts: the index of persons and places lists each
-page once, which needs the pages the mentions fell on. The first layout
-(title page to the last document, ending with the index's heading so the
-contents can give its page) yields the page of every anchor; the index is
-then laid out alone, numbered on from there, and its pages replace the
-heading's page. The documents are not laid out twice.
+The volume (``pdf_volume``) is laid out in parts, side by side in
+processes, and the parts' PDFs are merged (``pdf_merge``); the index of
+persons and places and the contents are laid out once the pages of the
+documents are known. The documents are not laid out twice.
 
 Nothing outside the edition is read: WeasyPrint's URL fetcher refuses every
 URL, and Saxon is locked down as for the HTML edition.
@@ -191,6 +189,11 @@ def write_pdf(doc: Any, target: Path, attachments: list[tuple[str, bytes, str]],
     ``attachments``: (file name, bytes, relationship). Written atomically, and only
     when the bytes change. Returns whether the file was written.
     """
+    return write_bytes(target, pdf_bytes(doc, attachments, when))
+
+
+def pdf_bytes(doc: Any, attachments: list[tuple[str, bytes, str]], when: str) -> bytes:
+    """A laid-out document as PDF/A-3b bytes, dated ``when`` (reproducible for the same input)."""
     stamp = datetime.fromisoformat(when).replace(tzinfo=UTC)
     doc.metadata.created = doc.metadata.modified = f"{when}T00:00:00Z"
     files = [weasyprint.Attachment(string=data, name=name, relationship=rel, created=stamp, modified=stamp,
@@ -198,7 +201,12 @@ def write_pdf(doc: Any, target: Path, attachments: list[tuple[str, bytes, str]],
                                    url_fetcher=_NoFetch())
              for name, data, rel in attachments]
     ident = hashlib.sha256(b"".join(d for _n, d, _r in attachments) + when.encode()).hexdigest()[:32]
-    data = doc.write_pdf(pdf_variant=VARIANT, attachments=files, pdf_identifier=ident.encode())
+    data: bytes = doc.write_pdf(pdf_variant=VARIANT, attachments=files, pdf_identifier=ident.encode())
+    return data
+
+
+def write_bytes(target: Path, data: bytes) -> bool:
+    """Write ``data`` atomically unless the file has those bytes already; whether it was written."""
     try:
         if target.read_bytes() == data:
             return False
@@ -245,7 +253,7 @@ def build_pdfs(paths: Sequence[str | Path], out_dir: str | Path, settings: Setti
     ``documents``: one PDF per document, ``<stem>.pdf``. ``volume``: the whole
     edition in ``<volume_name>.pdf`` (title page, contents, introduction,
     conventions, the documents by date, index). ``jobs``: processes for the
-    per-document PDFs (default: all cores). ``progress`` is called with each
+    per-document PDFs and the volume's parts (default: all cores). ``progress`` is called with each
     document's id once its PDF is done.
     """
     started = time.perf_counter()
@@ -277,7 +285,7 @@ def build_pdfs(paths: Sequence[str | Path], out_dir: str | Path, settings: Setti
                 report.documents.append(made.doc_id)
         clock = _lap(report, "documents", clock)
     if volume and docs:
-        _build_volume(docs, regs, job, out / f"{volume_name}.pdf", report)
+        _build_volume(docs, regs, job, out / f"{volume_name}.pdf", report, jobs)
         _lap(report, "volume", clock)
     report.seconds = time.perf_counter() - started
     return report
@@ -313,52 +321,12 @@ def _render_all(docs: list[str], job: _Job, jobs: int | None) -> Iterator[_Made]
 
 # -------------------------------------------------------------- volume
 
-def _build_volume(docs: list[str], regs: list[str], job: _Job, target: Path, report: PdfReport) -> None:
-    """The edition in one PDF: one layout of the documents, one of the index."""
-    _start(job)
-    sheet: Stylesheet = _STATE["sheet"]
-    nodes, ids, attachments = [], [], []
-    when = "0001-01-01"
-    for path in docs:
-        try:
-            loaded = load_file(path)
-        except UnsafeXMLError as e:
-            report.diagnostics.append(e.diagnostic)
-            continue
-        nodes.append(sheet.parse(loaded.data.decode(loaded.encoding if loaded.encoding != "utf-8"
-                                                    else "utf-8-sig")))
-        ids.append(Path(path).stem)
-        attachments.append((Path(path).name, loaded.data, "Source"))
-        when = max(when, _revision_date(loaded))
-    attachments += [(Path(r).name, Path(r).read_bytes(), "Supplement") for r in regs]
-    if not nodes:
-        return
-    path = str(target)
-    sheet.set_params({"documents": nodes, "doc-ids": ids, "volume": True, "doc-id": "",
-                      "anchor-pages": [], "first-page": 1})
-    main = sheet.call(f"{TK}print-main", path)
-    report.diagnostics += [d for d in main.diagnostics if d.code not in ("TK301", "TK302")]
-    if not main.output:
-        report.diagnostics.append(diag("TK403", "the volume was not made: its transform failed", path))
-        return
-    try:
-        with _weasyprint_messages(path, report.diagnostics):
-            first = layout(main.output)
-            pages = anchor_pages(first)
-            start = pages["index"]
-            sheet.set_params({"anchor-pages": [f"{a} {p}" for a, p in pages.items() if "-m" in a],
-                              "first-page": start})
-            index = sheet.call(f"{TK}print-index", path)
-            report.diagnostics += index.diagnostics
-            body = first.pages[:start - 1]
-            del first.pages[start - 1:]
-            index_doc = layout(index.output)
-            whole = first.copy(body + index_doc.pages)
-            whole.metadata = first.metadata
-            report.written += write_pdf(whole, target, attachments, when if when > "0001" else
-                                        date.today().isoformat())
-    except Exception as e:  # WeasyPrint's failures have no common base class
-        report.diagnostics.append(diag("TK403", f"the volume was not made: {type(e).__name__}: {e}", path))
-        return
-    report.volume = target
-    report.pages += len(whole.pages)
+def _build_volume(docs: list[str], regs: list[str], job: _Job, target: Path, report: PdfReport,
+                  jobs: int | None) -> None:
+    from teikit.pdf_volume import build_volume
+
+    made = build_volume(docs, regs, job, target, report.diagnostics, jobs, report.stages)
+    if made is not None:
+        report.volume = target
+        report.pages += made.pages
+        report.written += made.written

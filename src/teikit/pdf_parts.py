@@ -1,0 +1,245 @@
+"""Laying out the volume's parts side by side, each learning its first page when it is known.
+
+A part (a chunk of documents, the front matter, the index) is laid out and
+written to a PDF of its own, by :class:`InProcess` one after another, or by
+:class:`Workers`, processes that each hold one part's layout at a time. A
+part whose first page is not known when it is sent (``start`` None) follows
+the part sent before it: its process paginates it, tells the parent its page
+count and waits for its first page (``pdf_pages``), which the parent knows as
+soon as the parts before it are paginated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import partial
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, cast
+
+from teikit.diagnostics import Diagnostic
+from teikit.lifeline import die_with_parent
+
+
+@dataclass(frozen=True)
+class Task:
+    """A part of the volume to lay out and write."""
+
+    key: int
+    html: str
+    path: str
+    #: its first page, or None: right after the part before it in the same run
+    start: int | None
+    diag_path: str
+    #: (file name, bytes, relationship): the front matter carries the volume's attachments
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
+    #: the date the PDF bears (the TEI's latest change)
+    when: str = "2000-01-01"
+
+
+@dataclass(frozen=True)
+class Laid:
+    key: int
+    path: str
+    start: int
+    pages: int
+    #: anchor → page (from 1) within the part
+    anchors: dict[str, int]
+    diagnostics: list[Diagnostic]
+    #: seconds the process waited to learn the part's start
+    waited: float = 0.0
+
+
+def lay_part(task: Task, ask: Any) -> Laid:
+    """Lay a part out, numbered from ``ask(page count)``, and write its PDF."""
+    import weasyprint
+
+    from teikit.pdf import VARIANT, _css, _NoFetch, _weasyprint_messages, anchor_pages, pdf_bytes
+    from teikit.pdf_pages import layout_from
+
+    found: list[Diagnostic] = []
+    starts: list[int] = []
+    waited = [0.0]
+
+    def numbered(pages: int) -> int:
+        since = time.perf_counter()
+        starts.append(task.start if task.start is not None else ask(pages))
+        waited[0] = time.perf_counter() - since
+        return starts[0]
+
+    with _weasyprint_messages(task.diag_path, found):
+        html = weasyprint.HTML(string=task.html, url_fetcher=_NoFetch())
+        doc = layout_from(html, numbered, stylesheets=[_css()], pdf_variant=VARIANT)
+        data = pdf_bytes(doc, list(task.attachments), task.when)
+    Path(task.path).write_bytes(data)
+    return Laid(task.key, task.path, starts[0] if starts else 1, len(doc.pages), anchor_pages(doc), found,
+                 waited[0])
+
+
+# ------------------------------------------------------------ the layouts
+
+class _Sequence:
+    """Starts of parts laid out one after another: each part follows the one before."""
+
+    def __init__(self) -> None:
+        self.order: list[Task] = []
+        self.pages: dict[int, int] = {}
+        self.starts: dict[int, int] = {}
+
+    def add(self, task: Task) -> None:
+        if task.start is None and not self.order:
+            raise ValueError("the first part of a run needs its first page")
+        self.order.append(task)
+
+    def resolve(self) -> dict[int, int]:
+        """The first page of every part whose start is now known."""
+        prev: Task | None = None
+        for task in self.order:
+            if task.key not in self.starts:
+                if task.start is not None:
+                    self.starts[task.key] = task.start
+                elif prev is not None and prev.key in self.starts and prev.key in self.pages:
+                    self.starts[task.key] = self.starts[prev.key] + self.pages[prev.key]
+                else:
+                    break
+            prev = task
+        return self.starts
+
+
+class InProcess:
+    """Parts laid out in this process, one after another."""
+
+    failed = False
+
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def lay(self, tasks: Iterable[Task]) -> list[Laid]:
+        seq = _Sequence()
+        done = []
+        for task in tasks:
+            seq.add(task)
+            start = seq.resolve()[task.key]
+            laid = lay_part(replace(task, start=start), None)
+            seq.pages[task.key] = laid.pages
+            done.append(laid)
+        return done
+
+
+class Workers:
+    """Processes laying out parts side by side; each learns its part's start when it is known."""
+
+    def __init__(self, jobs: int) -> None:
+        # Forked before the parent reads the edition, so a process starts small and
+        # WeasyPrint is already loaded; the processes never call Saxon.
+        ctx = get_context("fork") if "fork" in get_all_start_methods() else get_context("spawn")
+        self.conns: list[Connection] = []
+        self.procs: list[Any] = []
+        self.failed = False
+        for _ in range(jobs):
+            ours, theirs = ctx.Pipe()
+            proc = ctx.Process(target=_work, args=(theirs,), daemon=True)
+            proc.start()
+            theirs.close()
+            self.conns.append(ours)
+            self.procs.append(proc)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for proc in self.procs:
+            proc.join(timeout=0 if self.failed else 10)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+
+    def lay(self, tasks: Iterable[Task]) -> list[Laid]:
+        try:
+            return self._lay(tasks)
+        except BaseException:
+            self.failed = True
+            raise
+
+    def _lay(self, tasks: Iterable[Task]) -> list[Laid]:
+        todo: Iterator[Task] = iter(tasks)
+        seq = _Sequence()
+        idle = list(self.conns)
+        busy: dict[Connection, Task] = {}
+        waiting: dict[int, Connection] = {}
+        done: list[Laid] = []
+        ahead = next(todo, None)
+        while True:
+            while idle and ahead is not None:
+                seq.add(ahead)
+                conn = idle.pop()
+                conn.send(ahead)
+                busy[conn] = ahead
+                ahead = next(todo, None)  # transformed while the processes lay out
+            if not busy:
+                return sorted(done, key=lambda d: d.key)
+            for ready in wait(list(busy)):
+                conn = cast(Connection, ready)
+                try:
+                    kind, key, value = conn.recv()
+                except EOFError:
+                    raise RuntimeError("a layout process died") from None
+                if kind == "error":
+                    raise RuntimeError(value)
+                if kind == "paged":
+                    seq.pages[key] = value
+                    waiting[key] = conn
+                else:
+                    seq.pages[key] = value.pages
+                    done.append(value)
+                    del busy[conn]
+                    idle.append(conn)
+            starts = seq.resolve()
+            for key in [k for k in waiting if k in starts]:
+                waiting.pop(key).send(starts[key])
+
+
+class _Stopped(Exception):
+    """The parent stopped the run while this process waited for its part's start."""
+
+
+def _work(conn: Connection) -> None:
+    """A layout process: lay out each part it is sent, until it is sent None."""
+    die_with_parent()
+    while (task := conn.recv()) is not None:
+        try:
+            laid = lay_part(task, partial(_ask, conn, task.key))
+        except _Stopped:
+            return
+        except Exception as e:  # WeasyPrint's failures have no common base class
+            conn.send(("error", task.key, f"{type(e).__name__}: {e}"))
+            continue
+        finally:
+            gc.collect()  # a layout's boxes hold cycles: free them before the next part's
+        conn.send(("done", task.key, laid))
+
+
+def _ask(conn: Connection, key: int, pages: int) -> int:
+    """Tell the parent the part's page count; learn its first page."""
+    conn.send(("paged", key, pages))
+    start = conn.recv()
+    if not isinstance(start, int):
+        raise _Stopped
+    return start
+
+
+def layouts(jobs: int, parts: int) -> InProcess | Workers:
+    """Where to lay the parts out: in processes when there is more than one of each."""
+    jobs = min(jobs, parts)
+    return Workers(jobs) if jobs > 1 else InProcess()
