@@ -333,3 +333,16 @@ def test_build_indexes_again_only_the_shard_of_a_changed_source(tmp_path: Path,
         k: v for k, v in before.items() if not k.startswith(old_bundle) and k != MANIFEST}
     assert assert_working(site) == 5
     assert [s["status"] for s in build_json(project)["stages"]] == ["up to date"] * 7
+
+
+def test_teikit_html_reads_the_shard_setting(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from teikit.settings import Settings
+    from teikit.web import build_html
+
+    one = build_html([ROOT / "tei"], tmp_path / "one", Settings(), jobs=1)
+    two = build_html([ROOT / "tei"], tmp_path / "two", replace(Settings(), search_shards=2), jobs=1)
+    assert not [d for d in one.diagnostics + two.diagnostics if d.severity == "error"]
+    assert listing(tmp_path / "one")["count"] == 1 and len(listing(tmp_path / "one")["bundles"]) == 1
+    assert listing(tmp_path / "two")["count"] == 2 and len(listing(tmp_path / "two")["bundles"]) == 2

@@ -206,7 +206,8 @@ def build_html(paths: list[str | Path], out_dir: str | Path, settings: Settings 
     remove_stale(out / "documents", "*.html", {f"{d}.html" for d in report.documents})
     clock = _lap(report, "documents", clock)
     # pagefind indexes the document pages while the rest of the site is made
-    indexing = start_pagefind(out) if search else None
+    shards = settings.search_shards if settings is not None else 1
+    indexing = start_pagefind(out, count=shards, jobs=jobs) if search else None
     report.written += len(copy_into(files, out / "tei"))
     report.written += len(copy_assets(out))
     clock = _lap(report, "copies", clock)
