@@ -7,7 +7,6 @@ engine.
 from __future__ import annotations
 
 import subprocess
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -19,18 +18,7 @@ FONT_FAMILY = "Noto Serif"
 
 def static_params(settings: Settings) -> dict[str, Any]:
     """The stylesheet parameters every PDF of an edition shares."""
-    return {
-        "edition-title": settings.title,
-        "edition-editors": settings.editor_names,
-        "edition-publisher": settings.publisher,
-        "edition-licence": settings.licence,
-        "base-url": settings.base_url,
-        "introduction": list(settings.introduction),
-        "build-date": date.today().isoformat(),
-        "fonts": font_description(),
-        "search": False,
-        "root": "",
-    }
+    return {**settings.stylesheet_params(), "fonts": font_description(), "search": False, "root": ""}
 
 
 # ------------------------------------------------------------------ fonts

@@ -10,9 +10,11 @@ that they agree).
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -78,6 +80,20 @@ class Settings:
     volume: bool = True
     package: bool = True
     source: Path | None = field(default=None, compare=False)
+
+    def stylesheet_params(self) -> dict[str, Any]:
+        """The parameters of params.xsl that come from the settings, shared by the
+        site's and the print edition's stylesheets; ``build-date`` is TEIKIT_DATE
+        (as for conversion: one day for reproducible builds), else today."""
+        return {
+            "edition-title": self.title,
+            "edition-editors": self.editor_names,
+            "edition-publisher": self.publisher,
+            "edition-licence": self.licence,
+            "base-url": self.base_url,
+            "introduction": list(self.introduction),
+            "build-date": os.environ.get("TEIKIT_DATE") or date.today().isoformat(),
+        }
 
     @property
     def editor_names(self) -> str:

@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -156,17 +155,7 @@ def _render(path: str) -> Page:
 
 
 def _static_params(settings: Settings, search: bool) -> dict[str, Any]:
-    return {
-        "edition-title": settings.title,
-        "edition-editors": settings.editor_names,
-        "edition-publisher": settings.publisher,
-        "edition-licence": settings.licence,
-        "base-url": settings.base_url,
-        "introduction": list(settings.introduction),
-        "search": search,
-        # TEIKIT_DATE, as for conversion: the same day for reproducible builds
-        "build-date": os.environ.get("TEIKIT_DATE") or date.today().isoformat(),
-    }
+    return {**settings.stylesheet_params(), "search": search}
 
 
 def split_registers(files: list[str]) -> tuple[list[str], list[str]]:
