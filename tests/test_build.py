@@ -508,3 +508,18 @@ def test_a_build_killed_while_printing_or_packaging_leaves_whole_files(tmp_path:
     project = tmp_path / "edition"
     make_corpus(project, 12, printed=True)
     kill_and_resume(project, reference, full, (0.45, 0.7, 0.9))  # in the PDFs, the volume, the end
+
+
+def _sigint_handler(_: object) -> bool:
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_workers_leave_ctrl_c_to_the_build() -> None:
+    """Ctrl-C reaches the whole process group; a pool worker interrupted while holding the
+    result queue's lock would leave the build waiting forever, so workers ignore it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from teikit.lifeline import worker_init
+
+    with ProcessPoolExecutor(2, initializer=worker_init, initargs=(lambda: None,)) as pool:
+        assert all(pool.map(_sigint_handler, range(4)))

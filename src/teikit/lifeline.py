@@ -33,7 +33,18 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+def leave_interrupts_to_parent() -> None:
+    """Ignore Ctrl-C in a worker: the build stops its workers itself.
+
+    Ctrl-C reaches the whole process group. A pool worker interrupted while it
+    holds the lock of the pool's result queue dies holding it, and the other
+    workers and the build then wait on it forever (seen in the kill tests).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def worker_init(init: Callable[..., None], *args: Any) -> None:
     """A process pool's initializer: first tie the worker to the build, then ``init``."""
     die_with_parent()
+    leave_interrupts_to_parent()
     init(*args)

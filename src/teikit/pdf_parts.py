@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from teikit.diagnostics import Diagnostic
-from teikit.lifeline import die_with_parent
+from teikit.lifeline import die_with_parent, leave_interrupts_to_parent
 
 
 @dataclass(frozen=True)
@@ -217,6 +217,7 @@ class _Stopped(Exception):
 def _work(conn: Connection) -> None:
     """A layout process: lay out each part it is sent, until it is sent None."""
     die_with_parent()
+    leave_interrupts_to_parent()
     while (task := conn.recv()) is not None:
         try:
             laid = lay_part(task, partial(_ask, conn, task.key))

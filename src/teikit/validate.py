@@ -24,6 +24,7 @@ from lxml import etree
 
 from teikit.diagnostics import CODES, Diagnostic, Severity, diag
 from teikit.errors import TeikitError
+from teikit.lifeline import worker_init
 from teikit.validate_explain import Finding, Locator, explain_schema_error, xpath_of
 from teikit.validate_rules import REGISTERS, Edition, check
 from teikit.validate_safe import (
@@ -287,9 +288,9 @@ def validate_paths(paths: Sequence[str | os.PathLike[str]], *,
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     diagnostics: list[Diagnostic] = list(problems)
     if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker,
-                                 initargs=(editions, xsd, str(tei_all) if tei_all else None,
-                                           max_bytes)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=worker_init,
+                                 initargs=(_init_worker, editions, xsd,
+                                           str(tei_all) if tei_all else None, max_bytes)) as pool:
             for ds in pool.map(_work, files, chunksize=max(1, len(files) // (jobs * 8))):
                 diagnostics += ds
     else:
