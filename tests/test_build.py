@@ -379,13 +379,15 @@ def test_build_from_a_subfolder_finds_the_project(built: Path, monkeypatch: pyte
 
 def test_leftovers_of_an_interrupted_build_are_removed(built: Path) -> None:
     leftovers = [built / "tei" / ".x.xml.abcd_123.tmp", built / "output/html/documents/.a.html.zzzzzzzz.tmp",
-                 built / "output/html/.pagefind-new-99"]
+                 built / "output/html/.pagefind-new-99", built / "output/pdf/.volume.pdf.k3_x9q2a.tmp"]
     for f in leftovers[:2]:
         f.write_text("half", encoding="utf-8")
-    leftovers[2].mkdir()
+    for d in leftovers[2:]:
+        d.mkdir(parents=True)
+    (leftovers[3] / "part-00001.pdf").write_bytes(b"%PDF-1.7 half")
     report = build_json(built)
     assert not any(f.exists() for f in leftovers)
-    assert sum("left by an interrupted build" in n for n in report["notes"]) == 3
+    assert sum("left by an interrupted build" in n for n in report["notes"]) == 4
 
 
 def test_every_option_is_documented() -> None:

@@ -216,9 +216,10 @@ def test_search_finds_a_document(page: Any, base: str) -> None:
     box.wait_for()
     assert not visible(page, ".search-help"), "the 'needs http' hint shows although served over http"
     box.fill("Kremlin")
+    # a result shows as a placeholder (". . .") until its page's data has loaded: wait for its link
+    link = page.locator(".pagefind-ui__result a.pagefind-ui__result-link").first
+    link.wait_for()
     first = page.locator(".pagefind-ui__result").first
-    first.wait_for()
-    link = first.locator("a.pagefind-ui__result-link").first
     assert "kremlin" in first.inner_text().lower(), first.inner_text()
     assert (link.get_attribute("href") or "").endswith(DOC_WITH_MARKS), "the one document with Kremlin"
     link.click()
@@ -268,9 +269,9 @@ def test_search_finds_a_document_in_another_shard(context: Any, sharded: str) ->
     box = page.locator("#search input.pagefind-ui__search-input")
     box.wait_for()
     box.fill("Kremlin")
+    link = page.locator(".pagefind-ui__result a.pagefind-ui__result-link").first
+    link.wait_for()
     first = page.locator(".pagefind-ui__result").first
-    first.wait_for()
-    link = first.locator("a.pagefind-ui__result-link").first
     assert (link.get_attribute("href") or "").endswith(DOC_WITH_MARKS), first.inner_text()
     page.wait_for_load_state("networkidle")
     assert problems.items == []
@@ -441,7 +442,7 @@ def test_no_console_errors_or_failed_requests(context: Any, base: str, site: Pat
         page.goto(base + url)
         if url == "search.html":
             page.locator("#search input").fill("advisers")
-            page.locator(".pagefind-ui__result").first.wait_for()
+            page.locator(".pagefind-ui__result a.pagefind-ui__result-link").first.wait_for()
             page.wait_for_load_state("networkidle")
         # A page that names no icon makes the browser ask for /favicon.ico, a 404
         # and a console error in every browser; Chromium asks once per browser,

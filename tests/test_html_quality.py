@@ -133,7 +133,7 @@ def test_no_serious_accessibility_violations(axe_page: tuple[Any, str, str], sit
         if url == "search.html":
             check("search.html (empty)")
             page.locator("#search input").fill("advisers")
-            page.locator(".pagefind-ui__result").first.wait_for()
+            page.locator(".pagefind-ui__result a.pagefind-ui__result-link").first.wait_for()
             check("search.html (with results)")
         else:
             check(url)

@@ -78,8 +78,11 @@ def build_volume(docs: list[str], regs: list[str], job: Any, target: Path, diagn
             return None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            # beside the volume: the parts' PDFs are as large as the volume
-            with tempfile.TemporaryDirectory(prefix=".volume-", dir=target.parent) as tmp:
+            # beside the volume: the parts' PDFs are as large as the volume; named as the
+            # build's temporary files (state.TEMPORARY), so a build killed here leaves a
+            # folder that the next build sweeps away
+            with tempfile.TemporaryDirectory(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=target.parent) as tmp:
                 return _make(edition, lay, Path(tmp), target, diagnostics, clock)
         except Exception as e:  # WeasyPrint's failures have no common base class
             diagnostics.append(diag("TK403", f"the volume was not made: {type(e).__name__}: {e}",

@@ -39,8 +39,9 @@ FORMAT = 1
 STATE_FILE = "state.json"
 LOCK_FILE = "lock"
 RACY_NS = 2_000_000_000
-#: Temporary files of ``atomic_write`` (``.<name>.<8 characters>.tmp``) and
-#: folders of the search index being made (``.pagefind-*``).
+#: Temporary files of ``atomic_write`` (``.<name>.<8 characters>.tmp``), the
+#: folder of the volume's parts (``.volume.pdf.<8 characters>.tmp``) and folders
+#: of the search index being made (``.pagefind-*``).
 TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$|^\.pagefind-(new|old)(-\d+)?$")
 
 
