@@ -95,6 +95,29 @@ def test_document_page_metadata_and_links(site: Path) -> None:
         assert back == [f"#{a.get('id')}"]
 
 
+def test_a_metadata_field_shows_only_when_the_header_has_a_value(tmp_path: Path) -> None:
+    """A date with @when but no words still shows (its label comes from @when); an empty
+    abstract, rights statement or date does not; nor do the files without a TEI or PDF link."""
+    header = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title>'
+              '</titleStmt><publicationStmt><availability><p> </p></availability></publicationStmt>'
+              '<sourceDesc><p/></sourceDesc></fileDesc><profileDesc><abstract><p/></abstract>'
+              '<correspDesc><correspAction type="sent"><persName>A</persName>{date}</correspAction>'
+              '</correspDesc></profileDesc></teiHeader><text><body><p>x</p></body></text></TEI>')
+    src = tmp_path / "tei"
+    src.mkdir()
+    (src / "dated.xml").write_text(header.format(date='<date when="1950-07-08"/>'), encoding="utf-8")
+    (src / "undated.xml").write_text(header.format(date="<date/>"), encoding="utf-8")
+    build_html([src], tmp_path / "site", search=False)
+    for name, date in (("dated", "8 July 1950"), ("undated", None)):
+        doc = page(tmp_path / "site", f"documents/{name}.html")
+        fields = {dt.getparent().get("class"): dt.getnext().text_content()
+                  for dt in doc.xpath("//section[@class='metadata']//dt")}
+        assert fields.get("field field-date") == date
+        assert fields["field field-from-to"] == "A → unknown"
+        assert {"field field-summary", "field field-rights"}.isdisjoint(fields)
+        assert "field field-files" in fields  # the TEI copy is linked
+
+
 def test_stable_url_in_citation_when_base_url_is_set(tmp_path: Path) -> None:
     s = parse_settings('[edition]\ntitle = "E"\nbase_url = "https://example.org/ed"\n')
     build_html([TEI / "000_e0272aa94a0e144f.xml"], tmp_path, s, search=False)

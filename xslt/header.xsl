@@ -85,14 +85,12 @@
       <dl>
         <xsl:call-template name="tk:field">
           <xsl:with-param name="key" select="'date'"/>
-          <xsl:with-param name="value">
-            <xsl:apply-templates select="$date" mode="tk:meta"/>
-          </xsl:with-param>
+          <xsl:with-param name="nodes" select="$date"/>
         </xsl:call-template>
         <xsl:if test="$pd/tei:correspDesc">
-          <xsl:call-template name="tk:field">
-            <xsl:with-param name="key" select="'from-to'"/>
-            <xsl:with-param name="value">
+          <div class="field field-from-to">
+            <dt><xsl:value-of select="tk:text('from-to')"/></dt>
+            <dd>
               <xsl:for-each select="('sent', 'received')">
                 <xsl:variable name="action" select="$pd/tei:correspDesc/tei:correspAction[@type = current()]"/>
                 <xsl:if test=". = 'received'"> → </xsl:if>
@@ -107,8 +105,8 @@
                   </xsl:for-each>
                 </span>
               </xsl:for-each>
-            </xsl:with-param>
-          </xsl:call-template>
+            </dd>
+          </div>
         </xsl:if>
         <xsl:call-template name="tk:field">
           <xsl:with-param name="key" select="'archive'"/>
@@ -131,15 +129,11 @@
         </xsl:call-template>
         <xsl:call-template name="tk:field">
           <xsl:with-param name="key" select="'summary'"/>
-          <xsl:with-param name="value">
-            <xsl:apply-templates select="$pd/tei:abstract/node()" mode="tk:meta"/>
-          </xsl:with-param>
+          <xsl:with-param name="nodes" select="$pd/tei:abstract/node()"/>
         </xsl:call-template>
         <xsl:call-template name="tk:field">
           <xsl:with-param name="key" select="'rights'"/>
-          <xsl:with-param name="value">
-            <xsl:apply-templates select="$fd/tei:publicationStmt/tei:availability/node()" mode="tk:meta"/>
-          </xsl:with-param>
+          <xsl:with-param name="nodes" select="$fd/tei:publicationStmt/tei:availability/node()"/>
         </xsl:call-template>
         <xsl:call-template name="tk:field">
           <xsl:with-param name="key" select="'languages'"/>
@@ -149,26 +143,35 @@
           <xsl:with-param name="key" select="'hands'"/>
           <xsl:with-param name="value" select="string-join($h//tei:handNote ! normalize-space(), '; ')"/>
         </xsl:call-template>
-        <xsl:call-template name="tk:field">
-          <xsl:with-param name="key" select="'files'"/>
-          <xsl:with-param name="value">
-            <xsl:if test="$tei-href"><a href="{$tei-href}" type="application/tei+xml"><xsl:value-of select="tk:text('tei-source')"/></a></xsl:if>
-            <xsl:if test="$tei-href and $pdf-href"> · </xsl:if>
-            <xsl:if test="$pdf-href"><a href="{$pdf-href}" type="application/pdf"><xsl:value-of select="tk:text('pdf')"/></a></xsl:if>
-          </xsl:with-param>
-        </xsl:call-template>
+        <xsl:if test="$tei-href or $pdf-href">
+          <div class="field field-files">
+            <dt><xsl:value-of select="tk:text('files')"/></dt>
+            <dd>
+              <xsl:if test="$tei-href"><a href="{$tei-href}" type="application/tei+xml"><xsl:value-of select="tk:text('tei-source')"/></a></xsl:if>
+              <xsl:if test="$tei-href and $pdf-href"> · </xsl:if>
+              <xsl:if test="$pdf-href"><a href="{$pdf-href}" type="application/pdf"><xsl:value-of select="tk:text('pdf')"/></a></xsl:if>
+            </dd>
+          </div>
+        </xsl:if>
       </dl>
     </section>
   </xsl:template>
 
-  <!-- A term and its value; nothing at all when the header has no value. -->
+  <!-- A term and its value: a string, or header nodes rendered in mode tk:meta
+       straight into the page (built into a parameter, they would be copied);
+       nothing at all when the header has no value. -->
   <xsl:template name="tk:field">
     <xsl:param name="key" as="xs:string"/>
-    <xsl:param name="value" as="item()*"/>
-    <xsl:if test="some $v in $value satisfies normalize-space(string($v))">
+    <xsl:param name="value" as="xs:string?" select="()"/>
+    <xsl:param name="nodes" as="node()*" select="()"/>
+    <xsl:if test="normalize-space($value)
+        or (some $n in $nodes satisfies (normalize-space($n) or $n/self::tei:date[tk:datetime(@when)]))">
       <div class="field field-{$key}">
         <dt><xsl:value-of select="tk:text($key)"/></dt>
-        <dd><xsl:sequence select="$value"/></dd>
+        <dd>
+          <xsl:value-of select="$value"/>
+          <xsl:apply-templates select="$nodes" mode="tk:meta"/>
+        </dd>
       </div>
     </xsl:if>
   </xsl:template>

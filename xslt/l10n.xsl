@@ -2,6 +2,8 @@
 <!--
   Words the edition shows its readers, in one map so that a translation is one
   file. tk:text($key) looks a word up; an unknown key is a bug and is reported.
+  The map is static: built once when the stylesheet compiles, not again in
+  every transform.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -9,7 +11,7 @@
     xmlns:tk="https://teikit.org/ns/xslt"
     exclude-result-prefixes="#all">
 
-  <xsl:variable name="tk:l10n" as="map(xs:string, xs:string)" select="map {
+  <xsl:variable name="tk:l10n" static="yes" as="map(xs:string, xs:string)" select="map {
       'skip': 'Skip to the text',
       'home': 'Home',
       'documents': 'Documents',

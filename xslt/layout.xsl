@@ -11,13 +11,17 @@
     exclude-result-prefixes="#all">
 
   <!-- One page: $title is the page's own title, $current the navigation key
-       of the page (for aria-current), $content what goes into main. -->
+       of the page (for aria-current), $content what goes into main. Without
+       $content, main holds the context item in mode tk:page-content: a document
+       page's content is then written once, straight into the page, where a
+       $content parameter is built as a tree of its own and copied (a fifth of
+       a document's transform). -->
   <xsl:template name="tk:page">
     <xsl:param name="title" as="xs:string" required="yes"/>
     <xsl:param name="current" as="xs:string" select="''"/>
     <xsl:param name="lang" as="xs:string" select="'en'"/>
     <xsl:param name="description" as="xs:string" select="''"/>
-    <xsl:param name="content" as="node()*" required="yes"/>
+    <xsl:param name="content" as="node()*" select="()"/>
     <html lang="{$lang}">
       <head>
         <meta charset="utf-8"/>
@@ -52,7 +56,10 @@
           </nav>
         </header>
         <main id="main">
-          <xsl:sequence select="$content"/>
+          <xsl:choose>
+            <xsl:when test="exists($content)"><xsl:sequence select="$content"/></xsl:when>
+            <xsl:otherwise><xsl:apply-templates select="." mode="tk:page-content"/></xsl:otherwise>
+          </xsl:choose>
         </main>
         <footer class="colophon">
           <p>

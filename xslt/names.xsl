@@ -46,31 +46,35 @@
     <xsl:sequence select="'m' || $name/accumulator-after('tk:mentions')"/>
   </xsl:function>
 
+  <!-- A name: a link to its register entry, with an id the register links
+       back to and a tooltip saying who or what it is; a name inside a linked
+       name is a span (links do not nest). -->
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name" mode="tk:body">
     <xsl:variable name="entry" select="tk:entry(@ref)"/>
-    <xsl:variable name="class" select="string-join(('name', local-name()), ' ')"/>
     <xsl:choose>
-      <xsl:when test="@ref and not($entry)">
-        <xsl:message select="'TK302&#9;' || path() || '&#9;' || local-name() || ' points to ' || @ref
-            || ', which is in none of the registers'"/>
-        <span class="{$class} unresolved"><xsl:apply-templates mode="#current"/></span>
-      </xsl:when>
       <xsl:when test="not($entry)">
-        <span class="{$class}"><xsl:apply-templates mode="#current"/></span>
+        <xsl:if test="@ref">
+          <xsl:message select="'TK302&#9;' || path() || '&#9;' || local-name() || ' points to ' || @ref
+              || ', which is in none of the registers'"/>
+        </xsl:if>
+        <span class="name {local-name()}{' unresolved'[current()/@ref]}"><xsl:apply-templates mode="#current"/></span>
       </xsl:when>
-      <xsl:otherwise>
-        <xsl:element name="{if (ancestor::*[@ref][self::tei:persName | self::tei:placeName | self::tei:orgName | self::tei:rs])
-                             then 'span' else 'a'}" namespace="http://www.w3.org/1999/xhtml">
-          <xsl:attribute name="class" select="$class"/>
-          <xsl:if test="not(ancestor::*[@ref][self::tei:persName | self::tei:placeName | self::tei:orgName | self::tei:rs])">
-            <xsl:attribute name="href" select="$root || tk:entry-page($entry) || '.html#' || $entry/@xml:id"/>
-          </xsl:if>
-          <xsl:attribute name="id" select="tk:mention-id(.)"/>
+      <xsl:when test="ancestor::*[@ref][self::tei:persName | self::tei:placeName | self::tei:orgName | self::tei:rs]">
+        <span class="name {local-name()}" id="{tk:mention-id(.)}">
           <xsl:apply-templates mode="#current"/>
           <span class="tip" role="tooltip" data-pagefind-ignore="">
             <xsl:value-of select="tk:entry-summary($entry)"/>
           </span>
-        </xsl:element>
+        </span>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="name {local-name()}" href="{$root}{tk:entry-page($entry)}.html#{$entry/@xml:id}"
+           id="{tk:mention-id(.)}">
+          <xsl:apply-templates mode="#current"/>
+          <span class="tip" role="tooltip" data-pagefind-ignore="">
+            <xsl:value-of select="tk:entry-summary($entry)"/>
+          </span>
+        </a>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -53,34 +53,36 @@
       <xsl:with-param name="title" select="tk:title(.)"/>
       <xsl:with-param name="lang" select="(@xml:lang, 'en')[1]"/>
       <xsl:with-param name="description" select="normalize-space(tei:teiHeader/tei:profileDesc/tei:abstract)"/>
-      <xsl:with-param name="content">
-        <article class="document" data-pagefind-body="">
-          <h1><xsl:value-of select="tk:title(.)"/></h1>
-          <xsl:call-template name="tk:metadata">
-            <xsl:with-param name="tei" select="."/>
-          </xsl:call-template>
-          <fieldset class="views">
-            <legend><xsl:value-of select="tk:text('view')"/></legend>
-            <input type="radio" name="view" id="view-reading" value="reading" checked="checked"/>
-            <label for="view-reading"><xsl:value-of select="tk:text('reading')"/></label>
-            <input type="radio" name="view" id="view-diplomatic" value="diplomatic"/>
-            <label for="view-diplomatic"><xsl:value-of select="tk:text('diplomatic')"/></label>
-          </fieldset>
-          <div class="text">
-            <xsl:apply-templates select="tei:text" mode="tk:body"/>
-          </div>
-          <xsl:call-template name="tk:footnotes">
-            <xsl:with-param name="text" select="tei:text"/>
-          </xsl:call-template>
-          <xsl:call-template name="tk:cite">
-            <xsl:with-param name="tei" select="."/>
-          </xsl:call-template>
-          <xsl:call-template name="tk:encoding">
-            <xsl:with-param name="tei" select="."/>
-          </xsl:call-template>
-        </article>
-      </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- A document page's content (see tk:page). -->
+  <xsl:template match="tei:TEI" mode="tk:page-content">
+    <article class="document" data-pagefind-body="">
+      <h1><xsl:value-of select="tk:title(.)"/></h1>
+      <xsl:call-template name="tk:metadata">
+        <xsl:with-param name="tei" select="."/>
+      </xsl:call-template>
+      <fieldset class="views">
+        <legend><xsl:value-of select="tk:text('view')"/></legend>
+        <input type="radio" name="view" id="view-reading" value="reading" checked="checked"/>
+        <label for="view-reading"><xsl:value-of select="tk:text('reading')"/></label>
+        <input type="radio" name="view" id="view-diplomatic" value="diplomatic"/>
+        <label for="view-diplomatic"><xsl:value-of select="tk:text('diplomatic')"/></label>
+      </fieldset>
+      <div class="text">
+        <xsl:apply-templates select="tei:text" mode="tk:body"/>
+      </div>
+      <xsl:call-template name="tk:footnotes">
+        <xsl:with-param name="text" select="tei:text"/>
+      </xsl:call-template>
+      <xsl:call-template name="tk:cite">
+        <xsl:with-param name="tei" select="."/>
+      </xsl:call-template>
+      <xsl:call-template name="tk:encoding">
+        <xsl:with-param name="tei" select="."/>
+      </xsl:call-template>
+    </article>
   </xsl:template>
 
 </xsl:stylesheet>
