@@ -271,3 +271,50 @@ def test_search_index_is_built(tmp_path: Path) -> None:
     assert (tmp_path / "pagefind" / "pagefind-ui.js").is_file()
     assert (tmp_path / "search.html").is_file()
     assert list((tmp_path / "pagefind").glob("shards/*/index/*.pf_index"))  # see test_search.py
+
+
+def test_summary_anchors_are_the_ids_the_page_gives_its_names(tmp_path: Path) -> None:
+    """site_summary counts names as names.xsl's accumulator does, nested texts included:
+    each mention's anchor is the id of that very name on the document page."""
+    from lxml import etree
+
+    from teikit.site_summary import summarize
+
+    src = tmp_path / "tei"
+    shutil.copytree(TEI, src)
+    (src / "grouped.xml").write_text(
+        f'<TEI {TEI_NS}><teiHeader><fileDesc><titleStmt><title> A\n group </title></titleStmt>'
+        '<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>'
+        '<profileDesc><correspDesc><correspAction type="sent"><persName ref="#stalin">Filippov'
+        '</persName><date when="1950-07">July</date></correspAction></correspDesc></profileDesc>'
+        '</teiHeader><text><group><text><body><p><persName ref="#stalin">Stalin</persName> and '
+        '<persName ref="#nobody">X</persName></p></body></text><text><body><p><placeName '
+        'ref="#pyongyang">Pyong\u00a0yang</placeName> <rs ref="https://example.org/x">it</rs> '
+        '<persName ref="#shtykov">Shtykov</persName></p></body></text></group></text></TEI>',
+        encoding="utf-8")
+    build_html([src], tmp_path / "site", search=False)
+    entries = {i for r in ("persons", "places") for i in etree.parse(str(src / f"{r}.xml")).xpath("//@xml:id")}
+    checked = 0
+    for tei in sorted(src.glob("*.xml")):
+        if tei.stem in ("persons", "places"):
+            continue
+        summary = etree.fromstring(summarize(etree.parse(str(tei)).getroot(), tei.stem))
+        doc = page(tmp_path / "site", f"documents/{tei.stem}.html")
+        for mention in summary.iterfind("{https://teikit.org/ns/xslt}mention"):
+            if mention.get("ref") not in entries:  # no entry, no link: the registers never ask
+                continue
+            target = doc.xpath(f"//*[@id='{mention.get('anchor')}']")
+            assert len(target) == 1, (tei.name, mention.get("anchor"))
+            shown = " ".join(t for t in target[0].xpath("text() | *[not(@class='tip')]//text()"))
+            assert " ".join(shown.split()) == " ".join((mention.text or "").split())
+            assert target[0].get("href", "").endswith(f"#{mention.get('ref')}") or target[0].tag == "span"
+            checked += 1
+    assert checked > 20
+    grouped = etree.fromstring(summarize(etree.parse(str(src / "grouped.xml")).getroot(), "grouped"))
+    assert grouped.get("title") == "A group" and grouped.get("when") == "1950-07"
+    assert [(m.get("ref"), m.get("anchor")) for m in grouped.iterfind("{*}mention")] == [
+        ("stalin", "m1"), ("nobody", "m2"), ("pyongyang", "m3"), ("shtykov", "m5")]
+    assert [m.text for m in grouped.iterfind("{*}mention")][2] == "Pyong\u00a0yang"  # not XML space
+    assert [(p.get("ref"), p.get("name")) for p in grouped.iterfind("{*}sender")] == [("#stalin", "Filippov")]
+    months = page(tmp_path / "site", "documents.html").xpath("//time[@datetime='1950-07']/text()")
+    assert months == ["July 1950"]

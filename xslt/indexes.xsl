@@ -1,10 +1,11 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The edition's indexes. For each document the entry stylesheet writes a
-  summary (mode tk:summary: title, date, sender, addressee, every mention of a
-  registered person or place); teikit gathers the summaries into one
-  tk:edition and calls the named templates below for the chronological list
-  of documents and the registers of persons and places.
+  The edition's indexes. teikit gathers one summary per document (tk:doc:
+  title, date, sender, addressee, every mention of a registered person or
+  place; src/teikit/site_summary.py) into one tk:edition and calls the named
+  templates below for the chronological list of documents and the registers
+  of persons and places. Summaries hold facts; names and dates are worded
+  here, as on the document pages.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -14,35 +15,21 @@
     xmlns="http://www.w3.org/1999/xhtml"
     exclude-result-prefixes="#all">
 
-  <xsl:mode name="tk:summary" on-no-match="shallow-skip"/>
+  <!-- A party's key (its register id, else its name) and the name readers see. -->
+  <xsl:function name="tk:party-key" as="xs:string">
+    <xsl:param name="party" as="element()"/>
+    <xsl:sequence select="string((tk:entry($party/@ref)/@xml:id, $party/@name)[1])"/>
+  </xsl:function>
 
-  <xsl:template match="tei:TEI" mode="tk:summary">
-    <xsl:variable name="date" select="tk:doc-date(.)"/>
-    <tk:doc id="{$doc-id}" title="{tk:title(.)}" when="{tk:datetime($date/@when)}"
-            label="{($date/@when ! tk:date-label(.), normalize-space($date))[1]}">
-      <xsl:for-each select="tk:parties(., 'sent')">
-        <tk:sender><xsl:sequence select="tk:party(.)"/></tk:sender>
-      </xsl:for-each>
-      <xsl:for-each select="tk:parties(., 'received')">
-        <tk:addressee><xsl:sequence select="tk:party(.)"/></tk:addressee>
-      </xsl:for-each>
-      <xsl:for-each select="tei:text//(tei:persName | tei:placeName | tei:orgName | tei:rs)[@ref]">
-        <xsl:variable name="entry" select="tk:entry(@ref)"/>
-        <xsl:if test="$entry">
-          <tk:mention ref="{$entry/@xml:id}" anchor="{tk:mention-id(.)}">
-            <xsl:value-of select="normalize-space()"/>
-          </tk:mention>
-        </xsl:if>
-      </xsl:for-each>
-    </tk:doc>
-  </xsl:template>
+  <xsl:function name="tk:party-label" as="xs:string">
+    <xsl:param name="party" as="element()"/>
+    <xsl:sequence select="(tk:entry($party/@ref) ! tk:main-name(.), string($party/@name))[1]"/>
+  </xsl:function>
 
-  <!-- A party's key (register id, else its name) and the name readers see. -->
-  <xsl:function name="tk:party" as="attribute()+">
-    <xsl:param name="name" as="element()"/>
-    <xsl:variable name="entry" select="tk:entry($name/@ref)"/>
-    <xsl:attribute name="key" select="($entry/@xml:id, normalize-space($name))[1]"/>
-    <xsl:attribute name="label" select="($entry ! tk:main-name(.), normalize-space($name))[1]"/>
+  <!-- A document's date for readers: "8 July 1950", or its words when it has no ISO date. -->
+  <xsl:function name="tk:doc-label" as="xs:string">
+    <xsl:param name="doc" as="element(tk:doc)"/>
+    <xsl:sequence select="if ($doc/@when ne '') then tk:date-label($doc/@when) else string($doc/@date)"/>
   </xsl:function>
 
   <xsl:function name="tk:docs" as="element(tk:doc)*">
@@ -74,9 +61,9 @@
               <xsl:text> </xsl:text>
               <select name="{$role}" data-filter="{$role}">
                 <option value=""><xsl:value-of select="tk:text('all')"/></option>
-                <xsl:for-each-group select="$edition//tk:*[local-name() = $role]" group-by="@key">
-                  <xsl:sort select="current-group()[1]/@label"/>
-                  <option value="{current-grouping-key()}"><xsl:value-of select="current-group()[1]/@label"/></option>
+                <xsl:for-each-group select="$edition//tk:*[local-name() = $role]" group-by="tk:party-key(.)">
+                  <xsl:sort select="tk:party-label(current-group()[1])"/>
+                  <option value="{current-grouping-key()}"><xsl:value-of select="tk:party-label(current-group()[1])"/></option>
                 </xsl:for-each-group>
               </select>
             </label>
@@ -95,16 +82,17 @@
           </thead>
           <tbody>
             <xsl:for-each select="tk:docs()">
-              <tr data-sender="{string-join(tk:sender/@key, ' ')}" data-addressee="{string-join(tk:addressee/@key, ' ')}">
+              <tr data-sender="{string-join(tk:sender ! tk:party-key(.), ' ')}"
+                  data-addressee="{string-join(tk:addressee ! tk:party-key(.), ' ')}">
                 <td>
                   <xsl:choose>
-                    <xsl:when test="@when ne ''"><time datetime="{@when}"><xsl:value-of select="@label"/></time></xsl:when>
+                    <xsl:when test="@when ne ''"><time datetime="{@when}"><xsl:value-of select="tk:date-label(@when)"/></time></xsl:when>
                     <xsl:otherwise><xsl:value-of select="tk:text('undated')"/></xsl:otherwise>
                   </xsl:choose>
                 </td>
                 <td><a href="documents/{encode-for-uri(@id)}.html"><xsl:value-of select="@title"/></a></td>
-                <td><xsl:value-of select="string-join(tk:sender/@label, ', ')"/></td>
-                <td><xsl:value-of select="string-join(tk:addressee/@label, ', ')"/></td>
+                <td><xsl:value-of select="string-join(tk:sender ! tk:party-label(.), ', ')"/></td>
+                <td><xsl:value-of select="string-join(tk:addressee ! tk:party-label(.), ', ')"/></td>
               </tr>
             </xsl:for-each>
           </tbody>
@@ -182,7 +170,7 @@
                     <xsl:variable name="href" select="'documents/' || encode-for-uri(@id) || '.html'"/>
                     <li>
                       <a href="{$href}"><xsl:value-of select="@title"/></a>
-                      <xsl:value-of select="@label[. ne ''] ! (' (' || . || ')')"/>
+                      <xsl:value-of select="tk:doc-label(.)[. ne ''] ! (' (' || . || ')')"/>
                       <xsl:text>: </xsl:text>
                       <xsl:for-each select="tk:mention[@ref = $id]">
                         <xsl:if test="position() gt 1">, </xsl:if>

@@ -33,9 +33,10 @@
   </xsl:function>
 
   <!-- Mentions of registered names in the text, counted once per document
-       by an accumulator (xsl:number would rescan the text for each name). -->
+       by an accumulator (xsl:number would rescan the text for each name).
+       The document's summary (site_summary.py) counts them the same way. -->
   <xsl:accumulator name="tk:mentions" as="xs:integer" initial-value="0">
-    <xsl:accumulator-rule match="tei:text" select="0"/>
+    <xsl:accumulator-rule match="tei:TEI/tei:text" select="0"/>
     <xsl:accumulator-rule select="$value + 1"
         match="tei:persName[@ref][ancestor::tei:text] | tei:placeName[@ref][ancestor::tei:text]
                | tei:orgName[@ref][ancestor::tei:text] | tei:rs[@ref][ancestor::tei:text]"/>

@@ -30,9 +30,9 @@
           <xsl:value-of select="count($docs) || ' ' || tk:text('n-documents')"/>
           <xsl:if test="$dated">
             <xsl:text>, </xsl:text>
-            <time datetime="{$dated[1]/@when}"><xsl:value-of select="$dated[1]/@label"/></time>
+            <time datetime="{$dated[1]/@when}"><xsl:value-of select="tk:doc-label($dated[1])"/></time>
             <xsl:text> – </xsl:text>
-            <time datetime="{$dated[last()]/@when}"><xsl:value-of select="$dated[last()]/@label"/></time>
+            <time datetime="{$dated[last()]/@when}"><xsl:value-of select="tk:doc-label($dated[last()])"/></time>
           </xsl:if>
           <xsl:text>.</xsl:text>
         </p>

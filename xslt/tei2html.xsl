@@ -2,9 +2,7 @@
 <!--
   teikit's HTML edition: the entry stylesheet.
 
-  Applied to a TEI document it writes the document's page and, as the
-  secondary result "summary.xml", the document's summary for the edition's
-  indexes. Called by name (tk:home, tk:chronology, tk:persons, tk:places,
+  Applied to a TEI document it writes the document's page. Called by name (tk:home, tk:chronology, tk:persons, tk:places,
   tk:conventions, tk:search) with $edition set, it writes the edition's pages.
 
   Messages start with a code and the path of the element concerned,
@@ -46,9 +44,6 @@
   </xsl:template>
 
   <xsl:template match="tei:TEI">
-    <xsl:result-document href="summary.xml" format="tk:xml">
-      <xsl:apply-templates select="." mode="tk:summary"/>
-    </xsl:result-document>
     <xsl:call-template name="tk:page">
       <xsl:with-param name="title" select="tk:title(.)"/>
       <xsl:with-param name="lang" select="(@xml:lang, 'en')[1]"/>

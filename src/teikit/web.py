@@ -1,7 +1,8 @@
 """The HTML edition: TEI documents to a static site that needs no server.
 
-Each document goes through ``xslt/tei2html.xsl`` once, which gives its page
-and its summary (title, date, parties, mentions). The summaries make the
+Each document goes through ``xslt/tei2html.xsl`` once, which gives its page;
+its summary (title, date, parties, mentions: ``site_summary``) is read from
+the tree the safe reader built. The summaries make the
 edition's own pages: home, chronological list, registers of persons and
 places, conventions and search. Documents are transformed in parallel, each
 process compiling the stylesheet once; a page is written only when its bytes
@@ -31,6 +32,7 @@ from teikit.diagnostics import Diagnostic, Severity, diag
 from teikit.lifeline import worker_init
 from teikit.search import finish_pagefind, start_pagefind
 from teikit.settings import Settings
+from teikit.site_summary import summarize
 from teikit.validate import collect_files
 from teikit.validate_rules import REGISTERS
 from teikit.validate_safe import UnsafeXMLError, load_file
@@ -150,7 +152,8 @@ def _render(path: str) -> Page:
         data = result.output.encode("utf-8")
         sha = hashlib.sha256(data).hexdigest()
         written = write_if_changed(Path(job.out_dir) / "documents" / f"{doc_id}.html", data)
-    return Page(doc_id, path, result.documents.get("summary.xml", ""), result.diagnostics, written,
+    summary = summarize(loaded.tree.getroot(), doc_id) if result.output else ""
+    return Page(doc_id, path, summary, result.diagnostics, written,
                 seconds, sha)
 
 
