@@ -283,11 +283,11 @@ def test_summary_anchors_are_the_ids_the_page_gives_its_names(tmp_path: Path) ->
     src = tmp_path / "tei"
     shutil.copytree(TEI, src)
     (src / "grouped.xml").write_text(
-        f'<TEI {TEI_NS}><teiHeader><fileDesc><titleStmt><title> A\n group </title></titleStmt>'
+        f'<TEI {TEI_NS}><teiHeader><fileDesc><titleStmt><title> A\n group &amp; &lt;"x"&gt;</title></titleStmt>'
         '<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>'
         '<profileDesc><correspDesc><correspAction type="sent"><persName ref="#stalin">Filippov'
         '</persName><date when="1950-07">July</date></correspAction></correspDesc></profileDesc>'
-        '</teiHeader><text><group><text><body><p><persName ref="#stalin">Stalin</persName> and '
+        '</teiHeader><text><group><text><body><p><persName ref="#stalin">St<hi>al</hi>in</persName> and '
         '<persName ref="#nobody">X</persName></p></body></text><text><body><p><placeName '
         'ref="#pyongyang">Pyong\u00a0yang</placeName> <rs ref="https://example.org/x">it</rs> '
         '<persName ref="#shtykov">Shtykov</persName></p></body></text></group></text></TEI>',
@@ -305,13 +305,14 @@ def test_summary_anchors_are_the_ids_the_page_gives_its_names(tmp_path: Path) ->
                 continue
             target = doc.xpath(f"//*[@id='{mention.get('anchor')}']")
             assert len(target) == 1, (tei.name, mention.get("anchor"))
-            shown = " ".join(t for t in target[0].xpath("text() | *[not(@class='tip')]//text()"))
+            shown = "".join(target[0].xpath("text() | *[not(@class='tip')]//text()"))
             assert " ".join(shown.split()) == " ".join((mention.text or "").split())
             assert target[0].get("href", "").endswith(f"#{mention.get('ref')}") or target[0].tag == "span"
             checked += 1
     assert checked > 20
     grouped = etree.fromstring(summarize(etree.parse(str(src / "grouped.xml")).getroot(), "grouped"))
-    assert grouped.get("title") == "A group" and grouped.get("when") == "1950-07"
+    assert grouped.get("title") == 'A group & <"x">' and grouped.get("when") == "1950-07"
+    assert grouped.find("{*}mention").text == "Stalin"
     assert [(m.get("ref"), m.get("anchor")) for m in grouped.iterfind("{*}mention")] == [
         ("stalin", "m1"), ("nobody", "m2"), ("pyongyang", "m3"), ("shtykov", "m5")]
     assert [m.text for m in grouped.iterfind("{*}mention")][2] == "Pyong\u00a0yang"  # not XML space
