@@ -32,8 +32,9 @@ from bench_convert import REGISTERS, TODAY, make_corpus  # noqa: E402
 
 import teikit  # noqa: E402
 from teikit.settings import load_settings  # noqa: E402
+from teikit.site_summary import summarize  # noqa: E402
 from teikit.validate_safe import load_file  # noqa: E402
-from teikit.web import ENTRY, build_html  # noqa: E402
+from teikit.web import ENTRY, TK, build_html  # noqa: E402
 from teikit.xslt import compiled  # noqa: E402
 
 
@@ -53,22 +54,29 @@ def transform_only(tei: Path, n: int) -> None:
     sheet = compiled(ENTRY)
     regs = [sheet.parse((tei / r).read_text(encoding="utf-8")) for r in ("persons.xml", "places.xml")]
     sheet.set_params({"registers": regs, "tei-href": "", "pdf-href": ""})
+    sheet.set_params({"entry-info": sheet.value(f"{{{TK}}}entry-info")})  # as web._start does
     docs = sorted(p for p in tei.glob("*.xml") if p.name not in ("persons.xml", "places.xml"))[:n]
     loaded = [load_file(p) for p in docs]
     nodes = [sheet.parse(x.data.decode("utf-8")) for x in loaded]
     for node, x in list(zip(nodes, loaded, strict=True))[:50]:  # warm the JIT
         sheet.apply(node, x.path, x.tree, x.data)
-    times = []
+    times, cpu, summaries = [], [], []
     for node, x in zip(nodes, loaded, strict=True):
         sheet.set_params({"doc-id": Path(x.path).stem})
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         sheet.apply(node, x.path, x.tree, x.data)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+        t = time.perf_counter()
+        summarize(x.tree.getroot(), Path(x.path).stem)
+        summaries.append((time.perf_counter() - t) * 1000)
     times.sort()
     size = statistics.mean(len(x.data) for x in loaded) / 1024
     print(f"transform only, {len(times)} documents of {size:.1f} KB:"
           f" mean {statistics.mean(times):.2f} ms, median {statistics.median(times):.2f} ms,"
-          f" p95 {times[int(len(times) * .95)]:.2f} ms per document")
+          f" p95 {times[int(len(times) * .95)]:.2f} ms per document (CPU: mean {statistics.mean(cpu):.2f},"
+          f" median {statistics.median(cpu):.2f} ms); the summary for the edition's pages"
+          f" (site_summary): mean {statistics.mean(summaries):.2f} ms")
 
 
 def whole_site(tei: Path, out: Path, jobs: int) -> None:

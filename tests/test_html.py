@@ -319,3 +319,25 @@ def test_summary_anchors_are_the_ids_the_page_gives_its_names(tmp_path: Path) ->
     assert [(p.get("ref"), p.get("name")) for p in grouped.iterfind("{*}sender")] == [("#stalin", "Filippov")]
     months = page(tmp_path / "site", "documents.html").xpath("//time[@datetime='1950-07']/text()")
     assert months == ["July 1950"]
+
+
+def test_entry_info_passed_once_gives_the_pages_computing_it_gives() -> None:
+    """web passes names.xsl's register lookups (entry-info) once per process; a caller that
+    does not gets the same page, the stylesheet computing them itself."""
+    from teikit.validate_safe import load_file
+    from teikit.web import ENTRY, TK
+    from teikit.xslt import compiled
+
+    sheet = compiled(ENTRY)
+    doc = load_file(TEI / "001_daaa185b9623fcbd.xml")
+    pages = []
+    for passed in (False, True):
+        sheet.exe.clear_parameters()
+        sheet._held.clear()
+        regs = [sheet.parse(load_file(TEI / r).data.decode("utf-8")) for r in ("persons.xml", "places.xml")]
+        sheet.set_params({"registers": regs, "doc-id": "001_daaa185b9623fcbd"})
+        if passed:
+            sheet.set_params({"entry-info": sheet.value(f"{{{TK}}}entry-info")})
+        pages.append(sheet.apply(sheet.parse(doc.data.decode("utf-8")), doc.path, doc.tree, doc.data).output)
+    assert pages[0] == pages[1]
+    assert 'href="../persons.html#stalin"' in pages[1] and "Chairman of the Council of Ministers" in pages[1]

@@ -92,8 +92,9 @@
 
   <xsl:function name="tk:text" as="xs:string">
     <xsl:param name="key" as="xs:string"/>
-    <xsl:sequence select="($tk:l10n($key), $key)[1]"/>
-    <xsl:if test="not(map:contains($tk:l10n, $key))" xmlns:map="http://www.w3.org/2005/xpath-functions/map">
+    <xsl:variable name="word" select="$tk:l10n($key)"/>
+    <xsl:sequence select="($word, $key)[1]"/>
+    <xsl:if test="empty($word)">
       <xsl:message select="'TK305&#9;&#9;no label for key ' || $key"/>
     </xsl:if>
   </xsl:function>

@@ -20,6 +20,19 @@
     <xsl:sequence select="($registers ! key('tk:id', $id, .))[1]"/>
   </xsl:function>
 
+  <!-- Each entry's register page and tooltip words, by id (the first entry
+       of an id, as tk:entry finds it). -->
+  <xsl:function name="tk:entry-info" as="map(xs:string, xs:string+)" visibility="public">
+    <xsl:param name="registers" as="document-node()*"/>
+    <xsl:sequence select="map:merge(for $e in $registers//*[@xml:id]
+        return map {string($e/@xml:id): (tk:entry-page($e), tk:entry-summary($e))},
+        map {'duplicates': 'use-first'})" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+  </xsl:function>
+
+  <xsl:template name="tk:entry-info" as="map(xs:string, xs:string+)">
+    <xsl:sequence select="tk:entry-info($registers)"/>
+  </xsl:template>
+
   <xsl:function name="tk:entry-page" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:sequence select="if ($entry/self::tei:place) then 'places' else 'persons'"/>
@@ -51,9 +64,10 @@
        back to and a tooltip saying who or what it is; a name inside a linked
        name is a span (links do not nest). -->
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name" mode="tk:body">
-    <xsl:variable name="entry" select="tk:entry(@ref)"/>
+    <xsl:variable name="id" select="substring(@ref, 2)[starts-with(current()/@ref, '#')]"/>
+    <xsl:variable name="info" select="$id ! $entry-info(.)"/>
     <xsl:choose>
-      <xsl:when test="not($entry)">
+      <xsl:when test="empty($info)">
         <xsl:if test="@ref">
           <xsl:message select="'TK302&#9;' || path() || '&#9;' || local-name() || ' points to ' || @ref
               || ', which is in none of the registers'"/>
@@ -63,18 +77,13 @@
       <xsl:when test="ancestor::*[@ref][self::tei:persName | self::tei:placeName | self::tei:orgName | self::tei:rs]">
         <span class="name {local-name()}" id="{tk:mention-id(.)}">
           <xsl:apply-templates mode="#current"/>
-          <span class="tip" role="tooltip" data-pagefind-ignore="">
-            <xsl:value-of select="tk:entry-summary($entry)"/>
-          </span>
+          <span class="tip" role="tooltip" data-pagefind-ignore=""><xsl:value-of select="$info[2]"/></span>
         </span>
       </xsl:when>
       <xsl:otherwise>
-        <a class="name {local-name()}" href="{$root}{tk:entry-page($entry)}.html#{$entry/@xml:id}"
-           id="{tk:mention-id(.)}">
+        <a class="name {local-name()}" href="{$root}{$info[1]}.html#{$id}" id="{tk:mention-id(.)}">
           <xsl:apply-templates mode="#current"/>
-          <span class="tip" role="tooltip" data-pagefind-ignore="">
-            <xsl:value-of select="tk:entry-summary($entry)"/>
-          </span>
+          <span class="tip" role="tooltip" data-pagefind-ignore=""><xsl:value-of select="$info[2]"/></span>
         </a>
       </xsl:otherwise>
     </xsl:choose>
@@ -95,16 +104,21 @@
     <xsl:sequence select="$when[matches(., '^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+\-]\d{2}:\d{2})?)?)?)?$')]"/>
   </xsl:function>
 
-  <!-- A date for readers: "8 July 1950, 09:26", "July 1950", "1950". -->
+  <!-- A date for readers: "8 July 1950, 09:26", "July 1950", "1950". The
+       month's name comes from a list: format-date() costs more than the rest
+       of a date's rendering. -->
+  <xsl:variable name="tk:months" static="yes" as="xs:string+" select="('January', 'February', 'March',
+      'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>
+
   <xsl:function name="tk:date-label" as="xs:string?">
     <xsl:param name="when" as="xs:string?"/>
+    <xsl:variable name="month" select="if (tk:datetime($when) and string-length($when) ge 7)
+        then $tk:months[xs:integer(substring($when, 6, 2))] else ()"/>
     <xsl:sequence select="
-        if (not(tk:datetime($when))) then $when
-        else if (contains($when, 'T')) then
-          format-date(xs:date(substring-before($when, 'T')), '[D] [MNn] [Y]') || ', ' || substring(substring-after($when, 'T'), 1, 5)
-        else if (string-length($when) = 10) then format-date(xs:date($when), '[D] [MNn] [Y]')
-        else if (string-length($when) = 7) then format-date(xs:date($when || '-01'), '[MNn] [Y]')
-        else $when"/>
+        if (empty($month)) then $when
+        else if (string-length($when) = 7) then $month || ' ' || substring($when, 1, 4)
+        else xs:integer(substring($when, 9, 2)) || ' ' || $month || ' ' || substring($when, 1, 4)
+             || (if (contains($when, 'T')) then ', ' || substring($when, 12, 5) else '')"/>
   </xsl:function>
 
   <xsl:template match="tei:date" mode="tk:body">

@@ -17,12 +17,11 @@
   <!-- Text is copied; elements without a template reach the catch-all. -->
   <xsl:mode name="tk:body" on-no-match="text-only-copy"/>
 
-  <xsl:variable name="tk:html-blocks" as="xs:string*"
-      select="('list', 'floatingText', 'table', 'lg', 'quote', 'opener', 'closer', 'div', 'ab', 'p')"/>
-
+  <!-- Whether an element holds what HTML cannot put in a p. -->
   <xsl:function name="tk:has-blocks" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="exists($e/tei:*[local-name() = $tk:html-blocks])"/>
+    <xsl:sequence select="exists($e/(tei:list | tei:floatingText | tei:table | tei:lg | tei:quote
+        | tei:opener | tei:closer | tei:div | tei:ab | tei:p))"/>
   </xsl:function>
 
   <!-- Class names from TEI attributes, so editors can style a @type or @rend. -->
@@ -65,10 +64,14 @@
   </xsl:template>
 
   <xsl:template match="tei:p | tei:ab" mode="tk:body">
-    <xsl:element name="{if (tk:has-blocks(.)) then 'div' else 'p'}" namespace="http://www.w3.org/1999/xhtml">
-      <xsl:attribute name="class" select="tk:classes(., local-name())"/>
-      <xsl:apply-templates mode="#current"/>
-    </xsl:element>
+    <xsl:choose>
+      <xsl:when test="tk:has-blocks(.)">
+        <div class="{tk:classes(., local-name())}"><xsl:apply-templates mode="#current"/></div>
+      </xsl:when>
+      <xsl:otherwise>
+        <p class="{tk:classes(., local-name())}"><xsl:apply-templates mode="#current"/></p>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="tei:salute | tei:signed | tei:dateline | tei:seg | tei:byline | tei:docDate | tei:address | tei:addrLine" mode="tk:body">

@@ -115,6 +115,7 @@ def _start(job: SiteJob) -> None:
     sheet = compiled(ENTRY)
     regs = [sheet.parse(load_file(r).data.decode("utf-8")) for r in job.registers]
     sheet.set_params({**job.params, "registers": regs, "root": "../"})
+    sheet.set_params({"entry-info": sheet.value(f"{{{TK}}}entry-info")})  # names.xsl: once, not per page
     _STATE.update(sheet=sheet, job=job)
 
 
