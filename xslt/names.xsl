@@ -47,12 +47,13 @@
 
   <!-- Mentions of registered names in the text, counted once per document
        by an accumulator (xsl:number would rescan the text for each name).
-       The document's summary (site_summary.py) counts them the same way. -->
+       The count starts at the document's text, so names in the header before
+       it do not count. The document's summary (site_summary.py) counts them
+       the same way. -->
   <xsl:accumulator name="tk:mentions" as="xs:integer" initial-value="0">
     <xsl:accumulator-rule match="tei:TEI/tei:text" select="0"/>
     <xsl:accumulator-rule select="$value + 1"
-        match="tei:persName[@ref][ancestor::tei:text] | tei:placeName[@ref][ancestor::tei:text]
-               | tei:orgName[@ref][ancestor::tei:text] | tei:rs[@ref][ancestor::tei:text]"/>
+        match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:rs[@ref]"/>
   </xsl:accumulator>
 
   <xsl:function name="tk:mention-id" as="xs:string">

@@ -28,7 +28,8 @@
   <xsl:function name="tk:classes" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:param name="base" as="xs:string"/>
-    <xsl:sequence select="string-join(($base, $e/@type ! ($base || '-' || .), $e/@rend ! tokenize(.) ! ('rend-' || .)), ' ')"/>
+    <xsl:sequence select="if (not($e/@type or $e/@rend)) then $base
+        else string-join(($base, $e/@type ! ($base || '-' || .), $e/@rend ! tokenize(.) ! ('rend-' || .)), ' ')"/>
   </xsl:function>
 
   <xsl:template match="tei:text | tei:body | tei:front | tei:back | tei:group" mode="tk:body">
