@@ -390,6 +390,25 @@ def test_leftovers_of_an_interrupted_build_are_removed(built: Path) -> None:
     assert sum("left by an interrupted build" in n for n in report["notes"]) == 4
 
 
+def test_converted_tei_is_made_durable_by_one_sync_not_an_fsync_each(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build converts in this process for a small edition: no fsync per TEI file, one
+    os.sync() when the stage ends; outside a build, teikit convert still fsyncs each file."""
+    calls: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "sync", lambda: calls.append("sync"))
+    report = build_json(project, "--skip", "search")
+    assert report["ok"] and len(stage(report, "convert")["done"]) == len(SAMPLE)
+    assert calls.count("sync") == 1
+    assert calls.count("fsync") <= 2  # the build's state, not one per document
+    calls.clear()
+    from teikit.convert import convert_paths
+
+    convert_paths([project / "texts" / SAMPLE[0].name], project / "elsewhere")
+    assert calls == ["fsync"]
+
+
 def test_every_option_is_documented() -> None:
     docs = (ROOT / "docs" / "build.md").read_text(encoding="utf-8")
     for cmd in (build, init):

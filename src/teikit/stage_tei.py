@@ -35,7 +35,7 @@ from teikit.state import digest
 from teikit.validate import SCHEMA_DIR, TEIKIT_XSD, check_loaded
 from teikit.validate_rules import Edition
 from teikit.validate_safe import UnsafeXMLError, load_file
-from teikit.writer import write_if_changed
+from teikit.writer import defer_syncs, one_sync, write_if_changed
 
 #: Below this many items a stage works in its own process: starting others costs more.
 PARALLEL_MIN = 16
@@ -85,6 +85,7 @@ _CONVERT: dict[str, Any] = {}
 
 
 def _convert_init(tei: str, profile: str, encoding: str) -> None:
+    defer_syncs()  # convert_stage syncs once, at its end
     _CONVERT.update(tei=tei, encoding=encoding or None, profile=get_profile(profile),
                     register=load_register(*(Path(tei) / r for r in REGISTER_FILES)))
 
@@ -123,7 +124,8 @@ def convert_stage(ctx: BuildContext) -> None:
     _orphans(ctx, items, stems, tei, problems)
     _remove_reports(ctx, set(stems))
     try:
-        _convert_todo(ctx, todo, items, tei)
+        with one_sync():  # the TEI written is durable when the stage ends, by one sync
+            _convert_todo(ctx, todo, items, tei)
     except TeikitError as e:  # a register or profile that cannot be read
         problems.append(diag("TK605", f"nothing converted: {e}", ctx.rel(tei)))
     ctx.record["diagnostics"] = remember(problems)
