@@ -19,7 +19,7 @@ from lxml import etree
 from teikit.context import Context, DocState
 from teikit.dates import first_date
 from teikit.diagnostics import Diagnostic, Severity, diag
-from teikit.elements import TEI_TAG, XML_LANG, E, building, local
+from teikit.elements import TEI_TAG, XML_LANG, E, local
 from teikit.errors import SourceError
 from teikit.frame import split_frame
 from teikit.header import add_char_decl, build_header
@@ -29,7 +29,7 @@ from teikit.registers import Register, load_register
 from teikit.rules import Profile, get_profile
 from teikit.source import Source, read_source
 from teikit.structure import MAX_TEXT_DEPTH, build_text, ensure_content
-from teikit.totext import normalise, same_text, tei_to_text
+from teikit.totext import body_text, normalise, same_text
 from teikit.writer import atomic_write, is_pristine, stamp
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -80,20 +80,19 @@ def convert_source(src: Source, *, profile: Profile | None = None,
         cat.title = _fallback_title(framed.lines)
     year = int(cat.date[:4]) if cat.date else None
     tei = etree.Element(TEI_TAG["TEI"], {XML_LANG: "en"}, nsmap={None: TEI_NS})
-    with building(tei):
-        state, body = _body(doc, profile, register, src.path, year)
-        header = build_header(cat, state, body, register, profile=profile.name,
-                              source_name=Path(src.path).name, encoding=src.encoding,
-                              today=today, dropped=len(framed.dropped))
-        tei.append(header)
-        tei.append(E("text", {}, body))
-        add_char_decl(tei)
+    state, body = _body(doc, profile, register, src.path, year)
+    header = build_header(cat, state, body, register, profile=profile.name,
+                          source_name=Path(src.path).name, encoding=src.encoding,
+                          today=today, dropped=len(framed.dropped))
+    tei.append(header)
+    tei.append(E("text", {}, body))
+    add_char_decl(tei)
     tree = etree.ElementTree(tei)
     diags = [*src.diagnostics, *framed.diagnostics, *doc.diagnostics, *state.diagnostics]
     for name, (line, col) in state.candidates.items():
         diags.append(diag("TK106", f"{name!r} looks like a person's name but is not in the "
                           "edition's register", src.path, line, col))
-    back_text = tei_to_text(tree)
+    back_text = body_text(tree)  # tei_to_text's words, as the round trip compares them
     # doc.text is the same as framed.text: the lines the document was read from
     same = same_text(back_text, doc.text)
     if not same:

@@ -59,6 +59,21 @@ DATE_ALONE = re.compile(
     + r"\s+[0-3]?\d,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$")
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(s: str, ascii: bool) -> bool:
+    """Whether ``s`` holds a digit, which every date does (and _ANY_HINT asks for).
+
+    Most runs of text hold none. Ten ``in`` tests (memchr in C) read ASCII text several
+    times faster than _ANY_HINT, which stops at every capital J, F, M, A, S, O, N or D,
+    and written out they take a third of the time of ``any(map(s.__contains__, ...))``."""
+    if ascii:
+        return ("0" in s or "1" in s or "2" in s or "3" in s or "4" in s or "5" in s
+                or "6" in s or "7" in s or "8" in s or "9" in s)
+    return _DIGIT.search(s) is not None
+
+
 @dataclass(frozen=True)
 class DateMatch:
     """A date found in a string: its text, span and ISO form."""
@@ -113,8 +128,8 @@ def find_dates(s: str, context_year: int | None = None, yearless: bool = False) 
     ``yearless`` is set and a context year is known: then it is inferred.
     """
     ascii = s.isascii()
-    if not (_ANY_HINT_ASCII if ascii else _ANY_HINT).search(s):  # most text: one quick look
-        return []
+    if not _has_digit(s, ascii) or not (_ANY_HINT_ASCII if ascii else _ANY_HINT).search(s):
+        return []  # most text: one or two quick looks
     numbers = [m.start() for m in (_NUMBER_START_ASCII if ascii else _NUMBER_START).finditer(s)]
     months = [m.start() for m in _MONTH_START.finditer(s)]
     need_year = not (yearless and context_year)

@@ -7,9 +7,7 @@ reach the tree: in content they become <g> references, in attributes U+FFFD.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 
 from lxml import etree
 
@@ -21,15 +19,18 @@ Items = list[str | etree._Element]
 
 
 def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Element) -> etree._Element:
-    """A TEI element; characters XML forbids become U+FFFD in attributes, <g> in content."""
-    # the characters XML forbids are all unprintable: str.isprintable clears most strings
-    # faster than XML_FORBIDDEN can
+    """A TEI element; characters XML forbids become U+FFFD in attributes, <g> in content.
+
+    It is a copy of the tag's prototype (see _Prototypes) with the attributes set in order.
+    """
+    el = _PROTOTYPES[tag].__copy__()
     if attrs:
+        # the characters XML forbids are all unprintable: str.isprintable clears most
+        # strings faster than XML_FORBIDDEN can
         if not (values := "".join(attrs.values())).isprintable() and XML_FORBIDDEN.search(values):
             attrs = {k: XML_FORBIDDEN.sub("\ufffd", v) for k, v in attrs.items()}
-        el = (_MAKER.get() or etree.Element)(TEI_TAG[tag], attrs)
-    else:
-        el = (_MAKER.get() or etree.Element)(TEI_TAG[tag])
+        for k, v in attrs.items():
+            el.set(k, v)
     if items:
         if len(items) == 1 and isinstance(items[0], str) and (
                 items[0].isprintable() or not XML_FORBIDDEN.search(items[0])):
@@ -39,24 +40,6 @@ def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Elemen
     return el
 
 
-#: How elements are made while a document is built: its root's ``makeelement``, so that
-#: every element is made in the document it ends in. An element made on its own
-#: (etree.Element) brings a document of its own, which each append then moves it out of:
-#: making them in place is about twice as fast.
-_MAKER: ContextVar[Callable[..., etree._Element] | None] = ContextVar("teikit_maker",
-                                                                     default=None)
-
-
-@contextmanager
-def building(root: etree._Element) -> Iterator[None]:
-    """Make the elements E makes in ``root``'s document while this lasts."""
-    token = _MAKER.set(root.makeelement)
-    try:
-        yield
-    finally:
-        _MAKER.reset(token)
-
-
 class _TagCache(dict[str, str]):
     def __missing__(self, tag: str) -> str:
         self[tag] = f"{{{TEI_NS}}}{tag}"
@@ -64,6 +47,24 @@ class _TagCache(dict[str, str]):
 
 
 TEI_TAG = _TagCache()
+
+
+class _Prototypes(dict[str, etree._Element]):
+    """An element without attributes for each tag, made once, that E copies.
+
+    lxml checks the name and namespace of every element it makes (and raises and clears
+    an exception inside CPython on the way); a copy skips both, and takes about half the
+    CPU time of ``makeelement`` in the document being built, even with the document of its
+    own it brings, which appending the copy moves it out of. Setting an attribute on the
+    copy is cheaper too than passing it to ``makeelement``. Nothing changes a prototype.
+    """
+
+    def __missing__(self, tag: str) -> etree._Element:
+        self[tag] = etree.Element(TEI_TAG[tag])
+        return self[tag]
+
+
+_PROTOTYPES = _Prototypes()
 
 
 def g_ref(code: int) -> etree._Element:

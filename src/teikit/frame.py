@@ -50,7 +50,7 @@ def split_frame(src: Source) -> Framed:
     for i, ln in enumerate(lines[start:end], start):
         if not ln.stripped or i in taken:
             continue
-        if is_frame(ln) or ARTEFACT.fullmatch(ln.stripped):
+        if is_frame(ln) or (ln.stripped[0] == "[" and ARTEFACT.fullmatch(ln.stripped)):
             dropped.append(ln)
             continue
         doc.append(ln)

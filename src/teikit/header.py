@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from lxml import etree
 
 from teikit import __version__
 from teikit.catalogue import LANGUAGES, Catalogue, repository_of
 from teikit.context import DocState
-from teikit.elements import E, append_items
+from teikit.elements import E, append_items, local
 from teikit.registers import Register
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -54,6 +55,37 @@ TO_LINE = re.compile(r"^\s*to\b", re.I)
 SENT_LINE = re.compile(r"^\s*(from|sent)\b", re.I)
 
 
+#: The parts of the header that are the same in every document. They are parsed once and
+#: copied into each header: copying a tree takes a fraction of the instructions of making its
+#: elements one by one, where lxml checks each new element's name and namespace and each
+#: attribute's name. No whitespace between the elements: it would be text in the header.
+_FIXED_XML = (
+    f'<fixed xmlns="{TEI_NS}">'
+    '<respStmt><resp>Converted to TEI by</resp>'
+    f'<name type="software">teikit {__version__}</name></respStmt>'
+    '<correction><p>Errors of the original are kept and marked with sic, with the '
+    "translator's correction in corr where given.</p></correction>"
+    '<normalization><p>Dates are normalised to ISO 8601 in @when; the text is not '
+    'normalised.</p></normalization>'
+    "<interpretation><p>Doubtful readings of the translators' brackets carry @cert and are "
+    'listed in the conversion report.</p></interpretation>'
+    f'<appInfo><application xml:id="teikit" ident="teikit" version="{__version__}">'
+    '<label>teikit</label></application></appInfo>'
+    '<language ident="en">English (translation)</language>'
+    '</fixed>')
+
+
+@cache
+def _fixed() -> etree._Element:
+    return etree.fromstring(_FIXED_XML, etree.XMLParser(resolve_entities=False,
+                                                        no_network=True))
+
+
+def _fixed_parts() -> dict[str, etree._Element]:
+    """A fresh copy of each fixed part of the header, by its element's name."""
+    return {local(el): el for el in _fixed().__copy__()}
+
+
 def parse_parties(titles: list[str], register: Register) -> Parties:
     """Sender and addressee from titles like 'Telegram No. 1 from A [B] to C' or 'A to B'."""
     cleaned = [TITLE_DATE.sub("", t) for t in titles]
@@ -93,6 +125,7 @@ def build_header(cat: Catalogue, state: DocState, body: etree._Element, register
     """The whole teiHeader for one converted document."""
     title = cat.title or source_name
     parties = parse_parties(cat.titles or [title], register)
+    fixed = _fixed_parts()
     h = E("teiHeader")
     fd = E("fileDesc")
     ts = E("titleStmt", {}, E("title", {}, title))
@@ -102,8 +135,7 @@ def build_header(cat: Catalogue, state: DocState, body: etree._Element, register
         ts.append(E("respStmt", {}, E("resp", {}, "Translated by"), E("persName", {}, cat.translator)))
     if cat.funder:
         ts.append(E("funder", {}, cat.funder))
-    ts.append(E("respStmt", {}, E("resp", {}, "Converted to TEI by"),
-                E("name", {"type": "software"}, f"teikit {__version__}")))
+    ts.append(fixed["respStmt"])
     fd.append(ts)
     ps = E("publicationStmt")
     ps.append(E("publisher", {}, cat.publisher or "Unpublished edition (teikit project)"))
@@ -114,8 +146,8 @@ def build_header(cat: Catalogue, state: DocState, body: etree._Element, register
     fd.append(ps)
     fd.append(_source_desc(cat, source_name, encoding, state))
     h.append(fd)
-    h.append(_encoding_desc(state, profile))
-    h.append(_profile_desc(cat, state, body, parties, register))
+    h.append(_encoding_desc(state, profile, fixed))
+    h.append(_profile_desc(cat, state, body, parties, register, fixed))
     h.append(E("revisionDesc", {}, E("change", {"when": today, "who": "#teikit"},
                f"Converted from {source_name} ({encoding}) by teikit {__version__}, profile "
                f"{profile}; {dropped} line(s) of page frame left out.")))
@@ -164,28 +196,20 @@ def _hand_notes(state: DocState) -> list[etree._Element]:
     return out
 
 
-def _encoding_desc(state: DocState, profile: str) -> etree._Element:
+def _encoding_desc(state: DocState, profile: str,
+                   fixed: dict[str, etree._Element]) -> etree._Element:
     ed = E("encodingDesc")
     ed.append(E("editorialDecl", {},
                 E("p", {}, f"Converted from a plain-text transcription with teikit {__version__}, "
                            f"convention profile '{profile}'. Rules applied: "
                            + (", ".join(sorted(state.rules_used)) or "none") + "."),
-                E("correction", {}, E("p", {}, "Errors of the original are kept and marked with "
-                                             "sic, with the translator's correction in corr "
-                                             "where given.")),
-                E("normalization", {}, E("p", {}, "Dates are normalised to ISO 8601 in @when; "
-                                                "the text is not normalised.")),
-                E("interpretation", {}, E("p", {}, "Doubtful readings of the translators' "
-                                                 "brackets carry @cert and are listed in the "
-                                                 "conversion report."))))
+                fixed["correction"], fixed["normalization"], fixed["interpretation"]))
     if state.renditions:
         td = E("tagsDecl")
         for template, rid in state.renditions.items():
             td.append(E("rendition", {XML_ID: rid, "scheme": "free"}, template))
         ed.append(td)
-    ed.append(E("appInfo", {}, E("application", {XML_ID: "teikit", "ident": "teikit",
-                                                  "version": __version__},
-                                   E("label", {}, "teikit"))))
+    ed.append(fixed["appInfo"])
     return ed
 
 
@@ -207,7 +231,7 @@ def add_char_decl(tei: etree._Element) -> None:
 
 
 def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties: Parties,
-                  register: Register) -> etree._Element:
+                  register: Register, fixed: dict[str, etree._Element]) -> etree._Element:
     pd = E("profileDesc")
     if cat.summary:
         pd.append(E("abstract", {}, *[E("p", {}, s) for s in cat.summary]))
@@ -242,7 +266,7 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
         pd.append(creation)
     original = cat.language or "Russian"
     code = LANGUAGES.get(original.lower(), "und")
-    langs = [E("language", {"ident": "en"}, "English (translation)")]
+    langs = [fixed["language"]]
     if code != "en":
         langs.append(E("language", {"ident": code}, f"{original} (language of the original)"))
     pd.append(E("langUsage", {}, *langs))

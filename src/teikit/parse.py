@@ -89,7 +89,8 @@ class Document:
 
 def parse_document(lines: list[Line], path: str = "") -> Document:
     """Join the document lines, match brackets and cut the text into units."""
-    texts = [ARTEFACT.sub("", ln.text) for ln in lines]
+    # an artefact is bracketed: most lines have no "[", and str's `in` is the quicker look
+    texts = [ARTEFACT.sub("", ln.text) if "[" in ln.text else ln.text for ln in lines]
     starts, pos = [], 0
     for t in texts:
         starts.append(pos)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from teikit.elements import E, append_items
 from teikit.errors import RegisterError
+from teikit.source import XML_FORBIDDEN
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI_NS}
@@ -31,12 +33,14 @@ class Entry:
     forms: list[str] = field(default_factory=list)
 
 
-_NAME_PUNCT = str.maketrans(dict.fromkeys("-‐‑–.’'", " "))
-
-
 def norm_name(s: str) -> str:
     """Compare names ignoring case, hyphens, dots, apostrophes and spacing."""
-    return " ".join(s.translate(_NAME_PUNCT).split()).casefold()
+    # The punctuation (-‐‑–.’') becomes spaces. str.replace, not str.translate: translate
+    # asks its table for every character (raising KeyError for each one not in it), which
+    # took twice as many instructions as the rest of this function.
+    s = s.replace("-", " ").replace("‐", " ").replace("‑", " ").replace("–", " ")
+    s = s.replace(".", " ").replace("’", " ").replace("'", " ")
+    return " ".join(s.split()).casefold()
 
 
 WORD = re.compile(r"[^\W_]+")
@@ -64,6 +68,7 @@ class Register:
         self._longest = 1
         self._first_words: set[str] = set()
         self._extended: set[str] | None = None
+        self._mentions: dict[tuple[str, str], etree._Element] = {}  # see mention
         for e in entries or []:
             self.add(e)
 
@@ -93,6 +98,24 @@ class Register:
                     out.add(w)
             self._extended = out
         return self._extended
+
+    def mention(self, entry: Entry, text: str) -> etree._Element:
+        """A persName or placeName holding ``text`` that points at ``entry`` (@ref).
+
+        Copied from an element made once per entry, attribute and all (see
+        elements._Prototypes): cheaper than E, which sets the attribute on each copy.
+        """
+        proto = self._mentions.get((entry.kind, entry.id))
+        if proto is None:
+            tag = "persName" if entry.kind == "person" else "placeName"
+            proto = E(tag, {"ref": "#" + entry.id})
+            self._mentions[entry.kind, entry.id] = proto
+        el = proto.__copy__()
+        if text.isprintable() or not XML_FORBIDDEN.search(text):
+            el.text = text or None
+        else:  # characters XML forbids become <g> references, as E makes them
+            append_items(el, [text])
+        return el
 
     def exact(self, name: str) -> Entry | None:
         """The entry one of whose name forms is exactly ``name`` (case and dots aside)."""
@@ -128,9 +151,11 @@ class Register:
         out = []
         pos = 0
         for m in starts.finditer(text):
+            word = m[0].casefold()
+            if word not in first:  # most capital words (asked first: it is the cheaper look)
+                continue
             a = m.start()
-            word = m.group().casefold()
-            if a < pos or word not in first:
+            if a < pos:
                 continue
             if word not in extended:  # the word alone, already normalised
                 e = index.get(word)

@@ -86,8 +86,7 @@ def text_items(s: str, start: int, ctx: Context, mode: str) -> Items:
                     "TK107", f"date {frag!r} ({val.iso}) is far from the document's year "  # type: ignore
                     f"{ctx.state.year}; check the source", ctx.doc.path, line, col))
         else:
-            tag = "persName" if val.kind == "person" else "placeName"  # type: ignore[attr-defined]
-            items.append(E(tag, {"ref": "#" + val.id}, frag))  # type: ignore[attr-defined]
+            items.append(ctx.register.mention(val, frag))  # type: ignore[arg-type]
         pos = b
     if pos < len(s):
         items.append(s[pos:])

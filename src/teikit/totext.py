@@ -34,13 +34,18 @@ BLOCK_NOTES = {"distribution", "registry", "typist", "dispatch", "attachment", "
 
 def tei_to_text(root: etree._Element | etree._ElementTree) -> str:
     """The body's text in the plain-text conventions."""
+    return BLANK_LINES.sub("\n", body_text(root)).strip(" \t\r\n") + "\n"
+
+
+def body_text(root: etree._Element | etree._ElementTree) -> str:
+    """tei_to_text before its blank lines and the spaces at its ends are dropped: the same
+    words, which is all the round trip compares (``same_text``, ``normalise``)."""
     if isinstance(root, etree._ElementTree):
         root = root.getroot()
     renditions = {el.get(XML_ID): el.text or "" for td in root.iterdescendants(TAGS_DECL)
                   for el in td.iterchildren(RENDITION)}
     bodies = root.findall("tei:text/tei:body", NS) or root.findall(".//tei:body", NS)
-    out = "\n".join(_inner(b, renditions) for b in bodies)
-    return BLANK_LINES.sub("\n", out).strip(" \t\r\n") + "\n"
+    return "\n".join(_inner(b, renditions) for b in bodies)
 
 
 def _local(el: etree._Element) -> str:
@@ -99,7 +104,13 @@ def _el(el: etree._Element, rend: dict[str | None, str]) -> str:
 
 SPACE_RUN = re.compile("[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 #: What str.split() takes for a space and SPACE_RUN does not (controls among them).
-OTHER_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029]")
+OTHER_SPACES = "\x0b\x0c\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029"
+
+
+def _has_other_space(text: str) -> bool:
+    """Whether ``text`` holds one of OTHER_SPACES: ten ``in`` tests (memchr in C) read a
+    whole document about ten times faster than a regular expression's character class."""
+    return any(map(text.__contains__, OTHER_SPACES))
 
 
 def normalise(text: str) -> str:
@@ -108,13 +119,13 @@ def normalise(text: str) -> str:
     Without the characters only str.split() takes for spaces, split-and-join gives
     the same and is several times faster.
     """
-    if OTHER_SPACE.search(text) is None:
+    if not _has_other_space(text):
         return " ".join(text.split())
     return SPACE_RUN.sub(" ", text).strip(" ")
 
 
 def same_text(a: str, b: str) -> bool:
     """``normalise(a) == normalise(b)``, without joining the words again where it can."""
-    if OTHER_SPACE.search(a) is None and OTHER_SPACE.search(b) is None:
+    if not _has_other_space(a) and not _has_other_space(b):
         return a.split() == b.split()  # the words joined by single spaces: the same iff these are
     return normalise(a) == normalise(b)
