@@ -355,9 +355,14 @@ def _run_stage(stage: Stage, ctx: BuildContext, result: StageResult) -> None:
 
 def _gate(state: State, report: BuildReport, checks: list[str]) -> str:
     """Why publishing must wait: errors found by the stages that check the sources and TEI."""
-    errors = [d for d in _outstanding(state, report, checks) if d.severity == Severity.ERROR]
-    if not errors:
+    error = str(Severity.ERROR)
+    stored = [d for r in report.stages if r.name in checks
+              for d in (*kept(state.stages.get(r.name, {}).get("items", {})),
+                        *state.stages.get(r.name, {}).get("diagnostics", []))
+              if d["severity"] == error]  # the records, not Diagnostics: thousands of warnings
+    if not stored:
         return ""
+    errors = [d for d in _outstanding(state, report, checks) if d.severity == Severity.ERROR]
     files = len({d.path for d in errors})
     return (f"not published: {len(errors)} error{'s' * (len(errors) != 1)} in {files} "
             f"file{'s' * (files != 1)} of the sources or TEI; fix them, or build with "

@@ -175,10 +175,11 @@ def _remove_reports(ctx: BuildContext, stems: set[str]) -> None:
     """Reports of sources that are gone."""
     folder = ctx.project.reports
     if folder.is_dir():
-        for f in sorted(folder.glob("*.json")):
-            if f.stem not in stems:
-                f.unlink()
-                ctx.result.removed.append(ctx.rel(f))
+        gone = sorted(e.name for e in os.scandir(folder)
+                      if e.name.endswith(".json") and e.name[:-5] not in stems)
+        for name in gone:
+            (folder / name).unlink()
+            ctx.result.removed.append(ctx.rel(folder / name))
 
 
 def _orphans(ctx: BuildContext, items: dict[str, Any], present: dict[str, str], tei: str,
