@@ -285,6 +285,17 @@ def test_a_killed_indexing_leaves_a_working_index_and_the_next_completes(tmp_pat
         time.sleep(when * full)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        # its pagefind processes die with it (PR_SET_PDEATHSIG), but a moment later: one still
+        # writing could put back the folder the next indexing sweeps away
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("a pagefind of the killed indexing is still running")
         pages = assert_working(site)
         assert pages in (400, 600), f"killed at {when:.0%}: {pages} pages"
         leftovers = [p for p in site.iterdir() if p.name.startswith(".")]
