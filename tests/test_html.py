@@ -271,6 +271,20 @@ def test_search_index_is_built(tmp_path: Path) -> None:
     assert (tmp_path / "pagefind" / "pagefind-ui.js").is_file()
     assert (tmp_path / "search.html").is_file()
     assert list((tmp_path / "pagefind").glob("shards/*/index/*.pf_index"))  # see test_search.py
+    # what the index holds of a page (and its excerpts show): the metadata's values, without
+    # their terms, which pagefind would run into them ("Date1 July 1950", "From → toStalin")
+    import gzip
+    import json
+
+    contents = {}
+    for fragment in (tmp_path / "pagefind").glob("shards/*/fragment/*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        record = json.loads(raw[raw.index(b"{"):])
+        contents[record["url"]] = record["content"]
+    page_text = contents["/documents/002_d3fe4099076271ef.html"]
+    assert "About this document. 1 July 1950. Feng Xi (Joseph Stalin) → Soviet Ambassador" in page_text
+    terms = ("Date1", "From → to", "Archive Archive")
+    assert not any(term in text for text in contents.values() for term in terms)
 
 
 def test_summary_anchors_are_the_ids_the_page_gives_its_names(tmp_path: Path) -> None:
@@ -283,7 +297,8 @@ def test_summary_anchors_are_the_ids_the_page_gives_its_names(tmp_path: Path) ->
     src = tmp_path / "tei"
     shutil.copytree(TEI, src)
     (src / "grouped.xml").write_text(
-        f'<TEI {TEI_NS}><teiHeader><fileDesc><titleStmt><title> A\n group &amp; &lt;"x"&gt;</title></titleStmt>'
+        f'<TEI {TEI_NS}><teiHeader><fileDesc><titleStmt><title> A\n group &amp; &lt;"x"&gt;</title>'
+        '</titleStmt>'
         '<publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>'
         '<profileDesc><correspDesc><correspAction type="sent"><persName ref="#stalin">Filippov'
         '</persName><date when="1950-07">July</date></correspAction></correspDesc></profileDesc>'
@@ -293,7 +308,8 @@ def test_summary_anchors_are_the_ids_the_page_gives_its_names(tmp_path: Path) ->
         '<persName ref="#shtykov">Shtykov</persName></p></body></text></group></text></TEI>',
         encoding="utf-8")
     build_html([src], tmp_path / "site", search=False)
-    entries = {i for r in ("persons", "places") for i in etree.parse(str(src / f"{r}.xml")).xpath("//@xml:id")}
+    entries = {i for r in ("persons", "places")
+               for i in etree.parse(str(src / f"{r}.xml")).xpath("//@xml:id")}
     checked = 0
     for tei in sorted(src.glob("*.xml")):
         if tei.stem in ("persons", "places"):

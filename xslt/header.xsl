@@ -89,7 +89,7 @@
         </xsl:call-template>
         <xsl:if test="$pd/tei:correspDesc">
           <div class="field field-from-to">
-            <dt><xsl:value-of select="tk:text('from-to')"/></dt>
+            <dt data-pagefind-ignore=""><xsl:value-of select="tk:text('from-to')"/></dt>
             <dd>
               <xsl:for-each select="('sent', 'received')">
                 <xsl:variable name="action" select="$pd/tei:correspDesc/tei:correspAction[@type = current()]"/>
@@ -145,7 +145,7 @@
         </xsl:call-template>
         <xsl:if test="$tei-href or $pdf-href">
           <div class="field field-files">
-            <dt><xsl:value-of select="tk:text('files')"/></dt>
+            <dt data-pagefind-ignore=""><xsl:value-of select="tk:text('files')"/></dt>
             <dd>
               <xsl:if test="$tei-href"><a href="{$tei-href}" type="application/tei+xml"><xsl:value-of select="tk:text('tei-source')"/></a></xsl:if>
               <xsl:if test="$tei-href and $pdf-href"> · </xsl:if>
@@ -159,7 +159,8 @@
 
   <!-- A term and its value: a string, or header nodes rendered in mode tk:meta
        straight into the page (built into a parameter, they would be copied);
-       nothing at all when the header has no value. -->
+       nothing at all when the header has no value. The search index leaves the
+       terms out: pagefind runs a dt into its dd ("Date19 January 1950"). -->
   <xsl:template name="tk:field">
     <xsl:param name="key" as="xs:string"/>
     <xsl:param name="value" as="xs:string?" select="()"/>
@@ -167,7 +168,7 @@
     <xsl:if test="normalize-space($value)
         or (some $n in $nodes satisfies (normalize-space($n) or $n/self::tei:date[tk:datetime(@when)]))">
       <div class="field field-{$key}">
-        <dt><xsl:value-of select="tk:text($key)"/></dt>
+        <dt data-pagefind-ignore=""><xsl:value-of select="tk:text($key)"/></dt>
         <dd>
           <xsl:value-of select="$value"/>
           <xsl:apply-templates select="$nodes" mode="tk:meta"/>
