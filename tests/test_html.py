@@ -285,6 +285,10 @@ def test_search_index_is_built(tmp_path: Path) -> None:
     assert "About this document. 1 July 1950. Feng Xi (Joseph Stalin) → Soviet Ambassador" in page_text
     terms = ("Date1", "From → to", "Archive Archive")
     assert not any(term in text for text in contents.values() for term in terms)
+    # nor what every page repeats: rights, how to cite, the view switch, the encoding notes
+    repeated = ("welcomes reuse", "How to cite", "Diplomatic", "Converted to TEI", "↩")
+    assert not any(words in text for text in contents.values() for words in repeated)
+    assert all("About this document" in text for text in contents.values())
 
 
 def test_summary_anchors_are_the_ids_the_page_gives_its_names(tmp_path: Path) -> None:

@@ -144,7 +144,7 @@
           <xsl:with-param name="value" select="string-join($h//tei:handNote ! normalize-space(), '; ')"/>
         </xsl:call-template>
         <xsl:if test="$tei-href or $pdf-href">
-          <div class="field field-files">
+          <div class="field field-files" data-pagefind-ignore="all">
             <dt data-pagefind-ignore=""><xsl:value-of select="tk:text('files')"/></dt>
             <dd>
               <xsl:if test="$tei-href"><a href="{$tei-href}" type="application/tei+xml"><xsl:value-of select="tk:text('tei-source')"/></a></xsl:if>
@@ -168,6 +168,10 @@
     <xsl:if test="normalize-space($value)
         or (some $n in $nodes satisfies (normalize-space($n) or $n/self::tei:date[tk:datetime(@when)]))">
       <div class="field field-{$key}">
+        <!-- boilerplate every page repeats is left out of the search index -->
+        <xsl:if test="$key = ('rights', 'languages', 'hands')">
+          <xsl:attribute name="data-pagefind-ignore" select="'all'"/>
+        </xsl:if>
         <dt data-pagefind-ignore=""><xsl:value-of select="tk:text($key)"/></dt>
         <dd>
           <xsl:value-of select="$value"/>
@@ -180,7 +184,7 @@
   <xsl:template name="tk:cite">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:variable name="date" select="tk:doc-date($tei)"/>
-    <section class="cite" aria-labelledby="cite-heading">
+    <section class="cite" aria-labelledby="cite-heading" data-pagefind-ignore="all">
       <h2 id="cite-heading"><xsl:value-of select="tk:text('cite')"/></h2>
       <p class="citation">
         <xsl:value-of select="'“' || tk:title($tei) || '”' || ($date/@when ! (', ' || tk:date-label(.))) || '. In: '"/>
@@ -202,7 +206,7 @@
   <xsl:template name="tk:encoding">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:variable name="h" select="$tei/tei:teiHeader"/>
-    <details class="encoding">
+    <details class="encoding" data-pagefind-ignore="all">
       <summary><xsl:value-of select="tk:text('encoding')"/></summary>
       <xsl:apply-templates select="$h/tei:encodingDesc/tei:editorialDecl//tei:p" mode="tk:meta"/>
       <xsl:for-each select="$h/tei:revisionDesc/tei:change">

@@ -68,7 +68,7 @@
               <xsl:apply-templates mode="tk:body"/>
               <xsl:value-of select="@cert ! (' (' || tk:text('certainty') || ': ' || . || ')')"/>
               <xsl:text> </xsl:text>
-              <a href="#fnref-{$n}" class="backlink" role="doc-backlink"
+              <a href="#fnref-{$n}" class="backlink" role="doc-backlink" data-pagefind-ignore=""
                  aria-label="{tk:text('back')} ({$n})">↩</a>
             </li>
           </xsl:for-each>

@@ -58,7 +58,7 @@
       <xsl:call-template name="tk:metadata">
         <xsl:with-param name="tei" select="."/>
       </xsl:call-template>
-      <fieldset class="views">
+      <fieldset class="views" data-pagefind-ignore="all">
         <legend><xsl:value-of select="tk:text('view')"/></legend>
         <input type="radio" name="view" id="view-reading" value="reading" checked="checked"/>
         <label for="view-reading"><xsl:value-of select="tk:text('reading')"/></label>
