@@ -74,6 +74,9 @@ def one_sync() -> Iterator[None]:
     sees half a file; only a power cut before the sync could lose a file that
     the next build then makes again.
     """
+    if not hasattr(os, "sync"):  # Windows: no sync of a whole file system; fsync each file
+        yield
+        return
     before = _DEFERRED["on"]
     _DEFERRED["on"] = True
     try:
@@ -87,7 +90,7 @@ def one_sync() -> Iterator[None]:
 def defer_syncs() -> None:
     """For a worker process of a ``one_sync()`` in its parent: its durable writes skip
     their fsync (the parent's one sync makes them durable, as sync covers every file)."""
-    _DEFERRED["on"] = True
+    _DEFERRED["on"] = hasattr(os, "sync")
 
 
 def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
