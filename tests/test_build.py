@@ -233,6 +233,19 @@ def test_hand_edited_tei_is_never_overwritten_and_is_published(built: Path) -> N
     assert f"texts/{CHANGED}.txt:1:1: warning[TK008]" in again.output and again.exit_code == 0
 
 
+def test_an_empty_tei_file_is_replaced_not_kept_as_hand_edited(built: Path) -> None:
+    """What a power cut can leave of a file renamed into place before the disk had its bytes
+    (the convert stage syncs once, at its end): empty, it holds no one's work."""
+    tei = built / "tei" / f"{CHANGED}.xml"
+    made = tei.read_bytes()
+    tei.write_bytes(b"")
+    src = built / "texts" / f"{CHANGED}.txt"
+    src.write_bytes(src.read_bytes() + b"\n")  # the state then converts it again
+    report = build_json(built)
+    assert report["ok"] and not any(d["code"] == "TK008" for d in report["diagnostics"])
+    assert tei.read_bytes() == made
+
+
 def test_invalid_tei_stops_the_build_before_publishing(built: Path) -> None:
     site = built / "output" / "html"
     before = snapshot(site)

@@ -39,11 +39,17 @@ def stamp(xml: bytes) -> bytes:
 
 
 def is_pristine(path: Path) -> bool:
-    """True if the file is as teikit wrote it (its stamp matches its content)."""
+    """True if the file is as teikit wrote it (its stamp matches its content), or empty.
+
+    An empty file holds no one's work, and is what a power cut can leave of a file
+    renamed into place before the disk had its bytes (``one_sync``): it is replaced.
+    """
     try:
         data = path.read_bytes()
     except OSError:
         return False
+    if not data:
+        return True
     m = STAMP.match(data)
     if not m:
         return False
