@@ -34,7 +34,7 @@ import teikit  # noqa: E402
 from teikit.settings import load_settings  # noqa: E402
 from teikit.site_summary import summarize  # noqa: E402
 from teikit.validate_safe import load_file  # noqa: E402
-from teikit.web import ENTRY, TK, build_html  # noqa: E402
+from teikit.web import ENTRY, build_html, entry_info  # noqa: E402
 from teikit.xslt import compiled  # noqa: E402
 
 
@@ -54,7 +54,7 @@ def transform_only(tei: Path, n: int) -> None:
     sheet = compiled(ENTRY)
     regs = [sheet.parse((tei / r).read_text(encoding="utf-8")) for r in ("persons.xml", "places.xml")]
     sheet.set_params({"registers": regs, "tei-href": "", "pdf-href": ""})
-    sheet.set_params({"entry-info": sheet.value(f"{{{TK}}}entry-info")})  # as web._start does
+    sheet.set_params({"entry-info": entry_info(sheet)})  # as web._start does
     docs = sorted(p for p in tei.glob("*.xml") if p.name not in ("persons.xml", "places.xml"))[:n]
     loaded = [load_file(p) for p in docs]
     nodes = [sheet.parse(x.data.decode("utf-8")) for x in loaded]

@@ -21,16 +21,26 @@
   </xsl:function>
 
   <!-- Each entry's register page and tooltip words, by id (the first entry
-       of an id, as tk:entry finds it). -->
-  <xsl:function name="tk:entry-info" as="map(xs:string, xs:string+)" visibility="public">
+       of an id, as tk:entry finds it): tk:e elements, looked up by key. -->
+  <xsl:function name="tk:entry-info" as="document-node()">
     <xsl:param name="registers" as="document-node()*"/>
-    <xsl:sequence select="map:merge(for $e in $registers//*[@xml:id]
-        return map {string($e/@xml:id): (tk:entry-page($e), tk:entry-summary($e))},
-        map {'duplicates': 'use-first'})" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:document>
+      <tk:entries>
+        <xsl:for-each select="$registers//*[@xml:id]">
+          <tk:e id="{@xml:id}" page="{tk:entry-page(.)}" tip="{tk:entry-summary(.)}"/>
+        </xsl:for-each>
+      </tk:entries>
+    </xsl:document>
   </xsl:function>
 
-  <xsl:template name="tk:entry-info" as="map(xs:string, xs:string+)">
-    <xsl:sequence select="tk:entry-info($registers)"/>
+  <xsl:key name="tk:entry-info" match="tk:e" use="@id"/>
+
+  <!-- The same, as a result document: teikit calls it once per process and
+       passes it back, parsed, as $entry-info. -->
+  <xsl:template name="tk:entry-info">
+    <xsl:result-document href="entry-info.xml" format="tk:xml">
+      <xsl:sequence select="tk:entry-info($registers)"/>
+    </xsl:result-document>
   </xsl:template>
 
   <xsl:function name="tk:entry-page" as="xs:string">
@@ -66,7 +76,7 @@
        name is a span (links do not nest). -->
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name" mode="tk:body">
     <xsl:variable name="id" select="substring(@ref, 2)[starts-with(current()/@ref, '#')]"/>
-    <xsl:variable name="info" select="$id ! $entry-info(.)"/>
+    <xsl:variable name="info" select="($id ! key('tk:entry-info', ., $entry-info))[1]"/>
     <xsl:choose>
       <xsl:when test="empty($info)">
         <xsl:if test="@ref">
@@ -78,13 +88,13 @@
       <xsl:when test="ancestor::*[@ref][self::tei:persName | self::tei:placeName | self::tei:orgName | self::tei:rs]">
         <span class="name {local-name()}" id="{tk:mention-id(.)}">
           <xsl:apply-templates mode="#current"/>
-          <span class="tip" role="tooltip" data-pagefind-ignore=""><xsl:value-of select="$info[2]"/></span>
+          <span class="tip" role="tooltip" data-pagefind-ignore=""><xsl:value-of select="$info/@tip"/></span>
         </span>
       </xsl:when>
       <xsl:otherwise>
-        <a class="name {local-name()}" href="{$root}{$info[1]}.html#{$id}" id="{tk:mention-id(.)}">
+        <a class="name {local-name()}" href="{$root}{$info/@page}.html#{$id}" id="{tk:mention-id(.)}">
           <xsl:apply-templates mode="#current"/>
-          <span class="tip" role="tooltip" data-pagefind-ignore=""><xsl:value-of select="$info[2]"/></span>
+          <span class="tip" role="tooltip" data-pagefind-ignore=""><xsl:value-of select="$info/@tip"/></span>
         </a>
       </xsl:otherwise>
     </xsl:choose>

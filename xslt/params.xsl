@@ -44,11 +44,11 @@
   <!-- The edition's registers: TEI files holding listPerson and listPlace. -->
   <xsl:param name="registers" as="document-node()*" select="()"/>
 
-  <!-- What a name's link needs of each register entry: its id → the register
-       page it is on and the words of its tooltip (tk:entry-info). teikit
-       computes it once per process and passes it; left out, it is computed
-       in every transform. -->
-  <xsl:param name="entry-info" as="map(xs:string, xs:string+)" select="tk:entry-info($registers)" xmlns:tk="https://teikit.org/ns/xslt"/>
+  <!-- What a name's link needs of each register entry: its register page and
+       the words of its tooltip (tk:entry-info). teikit computes it once per
+       process (the named template tk:entry-info) and passes it; left out, it
+       is computed in every transform. -->
+  <xsl:param name="entry-info" as="document-node()" select="tk:entry-info($registers)" xmlns:tk="https://teikit.org/ns/xslt"/>
 
   <!-- Summary of the whole edition (teikit collects one tk:doc per document);
        used by the edition's own pages. -->

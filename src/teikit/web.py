@@ -37,7 +37,7 @@ from teikit.validate import collect_files
 from teikit.validate_rules import REGISTERS
 from teikit.validate_safe import UnsafeXMLError, load_file
 from teikit.writer import atomic_write
-from teikit.xslt import XSLT_DIR, Stylesheet, compiled
+from teikit.xslt import XSLT_DIR, Stylesheet, TransformError, compiled
 
 ENTRY = XSLT_DIR / "tei2html.xsl"
 ASSETS = XSLT_DIR / "assets"
@@ -110,12 +110,22 @@ def site_job(registers: Sequence[str | Path], settings: Settings | None, out_dir
                    str(out_dir), pdf_ids)
 
 
+def entry_info(sheet: Stylesheet) -> Any:
+    """names.xsl's register lookups for the registers set on ``sheet``, made once per
+    process (the stylesheet would otherwise make them in every transform)."""
+    made = sheet.call(f"{{{TK}}}entry-info")
+    if "entry-info.xml" not in made.documents:
+        raise TransformError(f"{sheet.path}: tk:entry-info made nothing: "
+                             + "; ".join(d.message for d in made.diagnostics))
+    return sheet.parse(made.documents["entry-info.xml"])
+
+
 def _start(job: SiteJob) -> None:
     """Compile once per process and read the registers once."""
     sheet = compiled(ENTRY)
     regs = [sheet.parse(load_file(r).data.decode("utf-8")) for r in job.registers]
     sheet.set_params({**job.params, "registers": regs, "root": "../"})
-    sheet.set_params({"entry-info": sheet.value(f"{{{TK}}}entry-info")})  # names.xsl: once, not per page
+    sheet.set_params({"entry-info": entry_info(sheet)})
     _STATE.update(sheet=sheet, job=job)
 
 

@@ -140,18 +140,6 @@ class Stylesheet:
             out, failed = "", str(e)
         return self._finish(out, path, tree, data, failed)
 
-    def value(self, template: str) -> PyXdmValue:
-        """What a named template returns, as a value to pass back as a parameter
-        (a map, say: computed once per process rather than in every transform)."""
-        lock_down()
-        self.exe.set_result_as_raw_value(True)
-        try:
-            return self.exe.call_template_returning_value(template)
-        except PySaxonApiError as e:
-            raise TransformError(f"{self.path}: {template}: {str(e).strip()}") from None
-        finally:
-            self.exe.set_result_as_raw_value(False)
-
     def call(self, template: str, path: str = "") -> Result:
         """Call a named template (the edition's own pages)."""
         lock_down()
