@@ -64,16 +64,20 @@ def switch(project: Path, **settings: bool) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture()
-def full_project(tmp_path: Path) -> Path:
-    """The sample edition as a fresh project: settings, sources, registers (no TEI yet)."""
-    p = tmp_path / "edition"
+def sample_project(p: Path) -> Path:
+    """The sample edition as a fresh project at ``p``: settings, sources, registers (no TEI yet)."""
     (p / "tei").mkdir(parents=True)
     shutil.copytree(ROOT / "texts", p / "texts")
     for r in ("persons.xml", "places.xml"):
         shutil.copy(ROOT / "tei" / r, p / "tei" / r)
     shutil.copy(ROOT / "teikit.toml", p / "teikit.toml")
     return p
+
+
+@pytest.fixture()
+def full_project(tmp_path: Path) -> Path:
+    """The sample edition as a fresh project: settings, sources, registers (no TEI yet)."""
+    return sample_project(tmp_path / "edition")
 
 
 @pytest.fixture()
@@ -458,7 +462,7 @@ def start_build(project: Path, *args: str) -> subprocess.Popen[bytes]:
 
 
 def wait_group_gone(pgid: int, timeout: float = 30) -> None:
-    """Until no process of the build is left (workers die with it)."""
+    """Until no process of the killed group is left (workers die with it)."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
@@ -466,7 +470,7 @@ def wait_group_gone(pgid: int, timeout: float = 30) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.05)
-    raise AssertionError("a process of the killed build is still running")
+    raise AssertionError("a process of the killed group is still running")
 
 
 def files_of(project: Path) -> dict[str, bytes]:

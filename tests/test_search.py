@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -267,6 +266,8 @@ INDEX = ("import sys\nfrom teikit.search import build_search_index\n"
 
 @pytest.mark.slow
 def test_a_killed_indexing_leaves_a_working_index_and_the_next_completes(tmp_path: Path) -> None:
+    from test_build import wait_group_gone
+
     reference = tmp_path / "reference"
     write_pages(reference, range(600))
     t = time.monotonic()
@@ -287,15 +288,7 @@ def test_a_killed_indexing_leaves_a_working_index_and_the_next_completes(tmp_pat
         proc.wait()
         # its pagefind processes die with it (PR_SET_PDEATHSIG), but a moment later: one still
         # writing could put back the folder the next indexing sweeps away
-        end = time.monotonic() + 30
-        while time.monotonic() < end:
-            try:
-                os.killpg(proc.pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
-        else:
-            raise AssertionError("a pagefind of the killed indexing is still running")
+        wait_group_gone(proc.pid)
         pages = assert_working(site)
         assert pages in (400, 600), f"killed at {when:.0%}: {pages} pages"
         leftovers = [p for p in site.iterdir() if p.name.startswith(".")]
@@ -310,14 +303,9 @@ def test_a_killed_indexing_leaves_a_working_index_and_the_next_completes(tmp_pat
 
 def test_build_indexes_again_only_the_shard_of_a_changed_source(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_build import build_json, stage, switch
+    from test_build import build_json, sample_project, stage, switch
 
-    project = tmp_path / "edition"
-    (project / "tei").mkdir(parents=True)
-    shutil.copytree(ROOT / "texts", project / "texts")
-    for r in ("persons.xml", "places.xml"):
-        shutil.copy(ROOT / "tei" / r, project / "tei" / r)
-    shutil.copy(ROOT / "teikit.toml", project / "teikit.toml")
+    project = sample_project(tmp_path / "edition")
     switch(project, pdf=False, volume=False, package=False)
     settings = project / "teikit.toml"
     text = settings.read_text(encoding="utf-8")

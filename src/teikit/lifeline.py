@@ -48,3 +48,16 @@ def worker_init(init: Callable[..., None], *args: Any) -> None:
     die_with_parent()
     leave_interrupts_to_parent()
     init(*args)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process is still there (the owner of a working folder a kill may have left)."""
+    if os.name == "nt":  # os.kill would end the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -45,6 +45,7 @@ from lxml import etree
 
 from teikit import __version__
 from teikit.diagnostics import Diagnostic, Severity, diag
+from teikit.lifeline import pid_alive
 from teikit.settings import Settings
 from teikit.validate import SCHEMA_DIR, collect_files
 from teikit.validate_explain import Locator
@@ -841,18 +842,6 @@ def _settings_problems(settings: Settings) -> list[Diagnostic]:
     return out
 
 
-def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill would end the process there
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _sweep(out: Path) -> None:
     """Remove what killed runs left beside ``out``; put back a package a kill left aside."""
     if not out.parent.is_dir():
@@ -862,7 +851,7 @@ def _sweep(out: Path) -> None:
         if not m or m["name"] != out.name:
             continue
         pid = int(m["pid"])
-        if pid != os.getpid() and _alive(pid):
+        if pid != os.getpid() and pid_alive(pid):
             continue
         if m["kind"] == "old" and not out.exists() and (p / MARKER).is_file():
             os.rename(p, out)

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from teikit import search_shards
 from teikit.diagnostics import Diagnostic, diag
-from teikit.lifeline import die_with_parent
+from teikit.lifeline import die_with_parent, pid_alive
 from teikit.search_shards import MANIFEST, SEARCH_DIR, SHARDS_DIR, UI_FILES, Shard, plan, shard_count
 from teikit.writer import atomic_write
 
@@ -189,18 +189,8 @@ def _sweep(site: Path) -> None:
     """Remove the working folders of indexings whose process is gone (killed)."""
     for name in search_shards.names(site):
         pid = name.removeprefix(".pagefind-new-")
-        if pid != name and pid.isdigit() and not _alive(int(pid)):
+        if pid != name and pid.isdigit() and not pid_alive(int(pid)):
             shutil.rmtree(site / name, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _pagefind() -> list[str]:
