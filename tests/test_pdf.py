@@ -454,6 +454,19 @@ def test_hostile_and_broken_tei_are_reported_and_the_rest_printed(tmp_path: Path
     assert "passwd" not in (tmp_path / "out" / "good.pdf").read_bytes().decode("latin-1")
 
 
+def test_a_file_that_is_not_tei_is_reported_and_left_out_of_the_volume(tmp_path: Path) -> None:
+    from teikit.pdf import build_pdfs
+
+    (tmp_path / "good.xml").write_text(document("G", "Good", "1950-01-01", 2), encoding="utf-8")
+    (tmp_path / "page.xml").write_text('<?xml version="1.0"?>\n\n<html xmlns="http://www.w3.org/1999/xhtml">'
+                                       "<body><p>Not TEI</p></body></html>\n", encoding="utf-8")
+    report = build_pdfs([tmp_path], tmp_path / "out", SETTINGS, documents=False, volume=True, jobs=1)
+    assert [(d.code, Path(d.path).name, d.line) for d in report.errors] == [("TK303", "page.xml", 3)]
+    assert "html, not a TEI document" in report.errors[0].message
+    text = flat(" ".join(page_texts(tmp_path / "out" / "volume.pdf")))
+    assert "1. Good" in text and "Not TEI" not in text
+
+
 def test_the_layout_loads_nothing_from_outside(tmp_path: Path) -> None:
     from teikit.pdf import _weasyprint_messages, layout
 

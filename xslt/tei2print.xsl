@@ -13,16 +13,20 @@
   The volume is laid out in parts, each starting on a new page (teikit's
   pdf_volume.py): the front matter, the documents in chunks, the index. Its
   parts link to each other through hrefs "teikit-anchor:ID", which teikit
-  turns into links inside the merged PDF.
-    tk:print-order  the identifiers of $documents in the order of the volume,
-                    one a line;
+  turns into links inside the merged PDF. What the volume's order, front
+  matter and index need of every document is its summary (the one the HTML
+  edition's own pages are made from: title, date, the mentions of registered
+  names), so that no transform holds the whole edition's TEI at once.
+    tk:print-order  the identifiers of the documents of $summaries in the
+                    order of the volume, one a line;
     tk:print-main   the documents ($documents, already in order; in a volume
                     numbered from $first-n);
     tk:print-front  the volume's title page, colophon, contents (with the
                     pages of $doc-pages and $index-page), introduction and
-                    conventions, numbered in roman numerals;
+                    conventions, numbered in roman numerals, from $summaries;
     tk:print-index  the index of persons and places, once teikit knows on
-                    which page each mention fell ($anchor-pages).
+                    which page each mention fell ($anchor-pages), from
+                    $summaries.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -42,6 +46,14 @@
 
   <!-- Their identifiers (file stems), in the same order as $documents. -->
   <xsl:param name="doc-ids" as="xs:string*" select="()"/>
+
+  <!-- The volume's documents summarised, each a tk:doc element (teikit's
+       site_summary.py) under one root: the id, title and ISO date (@when,
+       empty when the document has none) of each, and its tk:mention
+       elements, whose @ref (without "#") and @anchor (m1, m2… as
+       tk:mention-id counts them) locate each mention of a registered name
+       (tk:print-order, tk:print-front, tk:print-index). -->
+  <xsl:param name="summaries" as="document-node()?" select="()"/>
 
   <!-- A volume (title page, contents, conventions, index) or one document. -->
   <xsl:param name="volume" as="xs:boolean" select="false()"/>
@@ -93,11 +105,11 @@
     <xsl:sequence select="($tk:ids(generate-id(root($n))), 'd')[1]"/>
   </xsl:function>
 
-  <!-- The documents in the order of the volume: by date, then title. -->
-  <xsl:variable name="tk:ordered" as="element(tei:TEI)*">
-    <xsl:perform-sort select="$documents/tei:TEI">
-      <xsl:sort select="string(tk:doc-date(.)/@when)"/>
-      <xsl:sort select="tk:title(.)"/>
+  <!-- The summaries in the order of the volume: by date (undated first), then title. -->
+  <xsl:variable name="tk:ordered" as="element(tk:doc)*">
+    <xsl:perform-sort select="$summaries/*/tk:doc">
+      <xsl:sort select="string(@when)"/>
+      <xsl:sort select="string(@title)"/>
     </xsl:perform-sort>
   </xsl:variable>
 
@@ -116,18 +128,17 @@
   </xsl:template>
 
   <xsl:template name="tk:print-order">
-    <xsl:call-template name="tk:not-tei"/>
-    <xsl:value-of select="$tk:ordered ! tk:doc-id(.)" separator="&#10;"/>
+    <xsl:value-of select="$tk:ordered ! string(@id)" separator="&#10;"/>
   </xsl:template>
 
   <xsl:template name="tk:print-main">
     <xsl:call-template name="tk:not-tei"/>
-    <xsl:variable name="one" select="if ($volume) then () else $tk:ordered[1]"/>
+    <xsl:variable name="one" select="if ($volume) then () else $documents[1]/tei:TEI"/>
     <xsl:call-template name="tk:print-shell">
       <xsl:with-param name="title" select="if ($one) then tk:title($one) else $edition-title"/>
       <xsl:with-param name="tei" select="$one"/>
       <xsl:with-param name="content">
-        <xsl:for-each select="$tk:ordered">
+        <xsl:for-each select="$documents/tei:TEI">
           <xsl:apply-templates select="." mode="tk:print">
             <xsl:with-param name="n" select="position() + $first-n - 1"/>
           </xsl:apply-templates>
@@ -164,7 +175,7 @@
         <meta name="description" content="{if ($tei) then string-join($pd/tei:abstract/(tei:p, .[not(tei:p)]) ! normalize-space(), ' ')
             else string-join(($edition-title, $edition-editors[.] ! (tk:p('edited-by') || ' ' || .)), '. ')}"/>
         <meta name="keywords" content="{string-join(distinct-values((
-            ($tei, $documents/tei:TEI)[1] ! ($pd/tei:textClass//tei:term, 'TEI', 'scholarly edition') ! normalize-space(),
+            ($tei, $documents/tei:TEI, $summaries/*/tk:doc)[1] ! ($pd/tei:textClass//tei:term, 'TEI', 'scholarly edition') ! normalize-space(),
             ($tei/tei:teiHeader/tei:profileDesc/tei:correspDesc//(tei:persName | tei:placeName)) ! normalize-space())[.]), ', ')}"/>
         <meta name="generator" content="teikit"/>
       </head>
@@ -180,7 +191,7 @@
       <xsl:if test="$edition-editors">
         <p class="editors"><xsl:value-of select="tk:p('edited-by') || ' ' || $edition-editors"/></p>
       </xsl:if>
-      <xsl:variable name="dates" select="$tk:ordered ! string(tk:doc-date(.)/@when)[.]"/>
+      <xsl:variable name="dates" select="$tk:ordered ! string(@when)[.]"/>
       <p class="extent">
         <xsl:value-of select="count($tk:ordered) || ' ' || tk:text('n-documents')"/>
         <xsl:if test="exists($dates)">
@@ -212,11 +223,11 @@
         <li class="toc-front"><a href="#conventions"><xsl:value-of select="tk:text('conventions')"/></a></li>
         <xsl:for-each select="$tk:ordered">
           <li class="toc-doc">
-            <a href="{tk:part-href(tk:doc-id(.))}" data-page="{$pages(tk:doc-id(.))}">
+            <a href="{tk:part-href(@id)}" data-page="{$pages(@id)}">
               <span class="toc-n"><xsl:value-of select="position()"/>.</span>
               <xsl:text> </xsl:text>
-              <span class="toc-title"><xsl:value-of select="tk:title(.)"/></span>
-              <xsl:for-each select="tk:doc-date(.)/@when[tk:datetime(.)]">
+              <span class="toc-title"><xsl:value-of select="@title"/></span>
+              <xsl:for-each select="@when[tk:datetime(.)]">
                 <span class="toc-date"><xsl:value-of select="', ' || tk:date-label(.)"/></span>
               </xsl:for-each>
             </a>
@@ -308,14 +319,13 @@
   <xsl:template name="tk:print-index">
     <xsl:variable name="pages" as="map(xs:string, xs:integer)" select="map:merge(
         for $p in $anchor-pages return map { substring-before($p, ' '): xs:integer(substring-after($p, ' ')) })"/>
-    <xsl:variable name="mentions" as="element()*"
-        select="$documents//tei:text//(tei:persName | tei:placeName | tei:orgName | tei:rs)[starts-with(@ref, '#')]"/>
-    <!-- register id → the anchors of its mentions that fell on a page -->
+    <!-- register id → the anchors of its mentions that fell on a page (a
+         mention has one when its name is in a register: tk:print-anchor) -->
     <xsl:variable name="anchors" as="map(xs:string, xs:string*)">
       <xsl:map>
-        <xsl:for-each-group select="$mentions" group-by="substring(@ref, 2)">
+        <xsl:for-each-group select="$summaries/*/tk:doc/tk:mention" group-by="string(@ref)">
           <xsl:map-entry key="current-grouping-key()"
-              select="current-group() ! tk:print-anchor(.)[map:contains($pages, .)]"/>
+              select="current-group() ! (../@id || '-' || @anchor)[map:contains($pages, .)]"/>
         </xsl:for-each-group>
       </xsl:map>
     </xsl:variable>

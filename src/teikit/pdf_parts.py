@@ -87,27 +87,28 @@ class _Sequence:
     """Starts of parts laid out one after another: each part follows the one before."""
 
     def __init__(self) -> None:
-        self.order: list[Task] = []
+        #: (key, start or None) of each part sent, in order (not the tasks: their HTML can go)
+        self.order: list[tuple[int, int | None]] = []
         self.pages: dict[int, int] = {}
         self.starts: dict[int, int] = {}
 
     def add(self, task: Task) -> None:
         if task.start is None and not self.order:
             raise ValueError("the first part of a run needs its first page")
-        self.order.append(task)
+        self.order.append((task.key, task.start))
 
     def resolve(self) -> dict[int, int]:
         """The first page of every part whose start is now known."""
-        prev: Task | None = None
-        for task in self.order:
-            if task.key not in self.starts:
-                if task.start is not None:
-                    self.starts[task.key] = task.start
-                elif prev is not None and prev.key in self.starts and prev.key in self.pages:
-                    self.starts[task.key] = self.starts[prev.key] + self.pages[prev.key]
+        prev: int | None = None
+        for key, start in self.order:
+            if key not in self.starts:
+                if start is not None:
+                    self.starts[key] = start
+                elif prev is not None and prev in self.starts and prev in self.pages:
+                    self.starts[key] = self.starts[prev] + self.pages[prev]
                 else:
                     break
-            prev = task
+            prev = key
         return self.starts
 
 

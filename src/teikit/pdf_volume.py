@@ -18,6 +18,13 @@ and the index follows them. The front matter and the index are laid out
 last, when the pages of the documents and of every mention are known: the
 contents give each document's page, the index each page a name stands on
 once.
+
+Nor does the parent hold the edition: it reads each document once for its
+summary (``site_summary``: title, date, mentions of registered names, a few
+hundred bytes), from which the stylesheet orders the volume and makes the
+contents and the index, and reads a chunk's documents again when the chunk
+is transformed. What it keeps per document is that summary and the TEI file
+to attach.
 """
 
 from __future__ import annotations
@@ -34,6 +41,11 @@ from typing import Any
 from teikit.diagnostics import Diagnostic, diag
 from teikit.pdf_merge import Part, merge
 from teikit.pdf_parts import InProcess, Task, Workers, layouts
+from teikit.site_summary import TK as SUMMARY_NS
+from teikit.site_summary import summarize
+from teikit.writer import move_if_changed
+
+_TEI = "{http://www.tei-c.org/ns/1.0}TEI"
 
 #: Documents in one part of the volume. WeasyPrint's cost per page grows with
 #: a layout's length, so small parts are cheaper per page (bench/README.md);
@@ -53,7 +65,10 @@ class Made:
 
 @dataclass
 class _Edition:
-    nodes: dict[str, Any]
+    #: document id → its TEI file
+    paths: dict[str, str]
+    #: the summaries of the documents (tk:doc elements under one root), parsed by Saxon
+    summaries: Any
     order: list[str]
     attachments: list[tuple[str, bytes, str]]
     when: str
@@ -92,11 +107,13 @@ def build_volume(docs: list[str], regs: list[str], job: Any, target: Path, diagn
 
 
 def _read(docs: list[str], regs: list[str], path: str, diagnostics: list[Diagnostic]) -> _Edition | None:
+    """Each document's summary, file and latest change, and the volume's order."""
     from teikit.pdf import _STATE, TK, _revision_date
     from teikit.validate_safe import UnsafeXMLError, load_file
 
     sheet = _STATE["sheet"]
-    nodes: dict[str, Any] = {}
+    paths: dict[str, str] = {}
+    summaries = []
     attachments = []
     when = "0001-01-01"
     for doc in docs:
@@ -105,21 +122,39 @@ def _read(docs: list[str], regs: list[str], path: str, diagnostics: list[Diagnos
         except UnsafeXMLError as e:
             diagnostics.append(e.diagnostic)
             continue
-        nodes[Path(doc).stem] = sheet.parse(loaded.data.decode(loaded.encoding if loaded.encoding != "utf-8"
-                                                                else "utf-8-sig"))
+        root = loaded.tree.getroot()
+        if root.tag != _TEI:
+            diagnostics.append(diag("TK303", f"the root element is {loaded.tree.docinfo.root_name}, "
+                                    "not a TEI document", doc, root.sourceline or 1, 1))
+            continue
+        doc_id = Path(doc).stem
+        paths[doc_id] = doc
+        summaries.append(summarize(root, doc_id))
         attachments.append((Path(doc).name, loaded.data, "Source"))
         when = max(when, _revision_date(loaded))
     attachments += [(Path(r).name, Path(r).read_bytes(), "Supplement") for r in regs]
-    if not nodes:
+    if not paths:
         return None
-    sheet.set_params({"documents": list(nodes.values()), "doc-ids": list(nodes), "volume": True,
-                      "doc-id": ""})
+    summarised = sheet.parse(f'<tk:summaries xmlns:tk="{SUMMARY_NS}">' + "".join(summaries)
+                             + "</tk:summaries>")
+    sheet.set_params({"documents": [], "doc-ids": [], "summaries": summarised, "volume": True, "doc-id": ""})
     result = sheet.call(f"{TK}print-order", path)
     diagnostics += result.diagnostics
     order = [i for i in result.output.split("\n") if i]
     if not order:
         return None
-    return _Edition(nodes, order, attachments, when if when > "0001" else date.today().isoformat())
+    latest = when if when > "0001" else date.today().isoformat()
+    return _Edition(paths, summarised, order, attachments, latest)
+
+
+def _parsed(path: str) -> Any:
+    """A document for the stylesheet, read again (the parent keeps no document's tree)."""
+    from teikit.pdf import _STATE
+    from teikit.validate_safe import load_file
+
+    loaded = load_file(path)
+    return _STATE["sheet"].parse(loaded.data.decode(loaded.encoding if loaded.encoding != "utf-8"
+                                                    else "utf-8-sig"))
 
 
 def _transform(template: str, params: dict[str, Any], path: str, diagnostics: list[Diagnostic]) -> str:
@@ -138,8 +173,9 @@ def _chunks(edition: _Edition, tmp: Path, path: str, diagnostics: list[Diagnosti
     """The documents in parts of CHUNK_DOCS, each transformed when a process is free for it."""
     for key, at in enumerate(range(0, len(edition.order), CHUNK_DOCS), 1):
         ids = edition.order[at:at + CHUNK_DOCS]
-        html = _transform("print-main", {"documents": [edition.nodes[i] for i in ids], "doc-ids": ids,
-                                         "first-n": at + 1}, path, diagnostics)
+        documents = [_parsed(edition.paths[i]) for i in ids]
+        html = _transform("print-main", {"documents": documents, "doc-ids": ids, "first-n": at + 1},
+                          path, diagnostics)
         yield Task(key, html, str(tmp / f"part-{key:05d}.pdf"), 1 if key == 1 else None, path,
                     when=edition.when)
 
@@ -157,8 +193,6 @@ class _Clock:
 
 def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
           diagnostics: list[Diagnostic], clock: _Clock) -> Made:
-    from teikit.pdf import write_bytes
-
     path = str(target)
     body = lay.lay(_chunks(edition, tmp, path, diagnostics))
     clock.lap("volume: documents")
@@ -167,7 +201,7 @@ def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
         diagnostics += laid.diagnostics
     pages = {a: laid.start + p - 1 for laid in body for a, p in laid.anchors.items()}
     index_page = body[-1].start + body[-1].pages
-    everything = {"documents": list(edition.nodes.values()), "doc-ids": list(edition.nodes)}
+    everything = {"documents": [], "doc-ids": [], "summaries": edition.summaries}
     front_html = _transform("print-front", {**everything, "index-page": index_page,
                                             "doc-pages": [f"{i} {pages[i]}" for i in edition.order]},
                             path, diagnostics)
@@ -180,7 +214,7 @@ def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
     clock.lap("volume: front matter and index")
     parts = [Part(tmp / "front.pdf", 1), *(Part(Path(laid.path), laid.start) for laid in body),
              Part(tmp / "index.pdf", index_page)]
-    data, total = merge(parts)
-    written = write_bytes(target, data)
+    total = merge(parts, tmp / "merged.pdf")
+    written = move_if_changed(tmp / "merged.pdf", target)  # the folder is beside the target
     clock.lap("volume: merge")
     return Made(total, written)

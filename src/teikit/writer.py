@@ -123,6 +123,33 @@ def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
         raise
 
 
+def move_if_changed(made: Path, path: Path) -> bool:
+    """Put the file ``made`` (in the same folder or file system) in the place of ``path``
+    by a rename, unless ``path`` holds the same bytes already (``made`` is then removed);
+    True if moved. For files too large to hold in memory; not synced.
+    """
+    try:
+        same = made.stat().st_size == path.stat().st_size and _same_bytes(made, path)
+    except OSError:
+        same = False
+    if same:
+        made.unlink()
+        return False
+    os.chmod(made, _mode_of(path))
+    os.replace(made, path)
+    return True
+
+
+def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(block), fb.read(block)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
 def write_if_changed(path: Path, data: bytes, sync: bool = False) -> bool:
     """Write atomically unless the file already holds exactly these bytes; True if written."""
     try:
