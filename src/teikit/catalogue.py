@@ -109,7 +109,8 @@ def _find_anchor(lines: list[Line]) -> int | None:
         s = ln.stripped
         if len(s) > 100 and len(s.split(None, 20)) > 20 and not is_frame(ln):
             return None  # running prose: the document has begun
-        if not s or len(s) > 24 or not DATE_ALONE.match(s):
+        # a date alone ends with its year's last digit (or a dot): one look before the pattern
+        if not s or len(s) > 24 or not (s[-1].isdecimal() or s[-1] == ".") or not DATE_ALONE.match(s):
             continue
         nxt = [j for j in _nonblank(lines, i + 1, 4) if not is_frame(lines[j])]
         for j in nxt[:2]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from teikit.dates import find_dates
+from teikit.dates import DateMemo, find_dates
 from teikit.parse import Unit
 
 PB_LINE = re.compile(r"^[ \t]*[-–—][ \t]*(?P<n>\d{1,4})[ \t]*[-–—][ \t]*$")
@@ -59,24 +59,24 @@ INNERMOST = re.compile(r"\[[^\[\]]*\]")
 
 def _bare_words(raw: str) -> list[str]:
     """The unit's words outside brackets."""
-    if "[" in raw:
-        prev = None
-        while prev != raw:
-            prev, raw = raw, INNERMOST.sub(" ", raw)
+    changed = 1
+    while changed and "[" in raw:  # innermost first, until none is left (or none closes)
+        raw, changed = INNERMOST.subn(" ", raw)
     return raw.split()
 
 
-def classified(u: Unit, text: str, year: int | None) -> Classified:
+def classified(u: Unit, text: str, year: int | None, dates: DateMemo | None = None) -> Classified:
     """A unit with its kind and its text, whole and outside brackets."""
     raw = text[u.start:u.end]
     words = _bare_words(raw)
     bare = " ".join(words)
-    return Classified(u, classify(raw.strip(), bare, words, year), raw, bare)
+    return Classified(u, classify(raw.strip(), bare, words, year, dates), raw, bare)
 
 
-def classify(raw: str, bare: str, words: list[str], year: int | None) -> str:
+def classify(raw: str, bare: str, words: list[str], year: int | None,
+             dates: DateMemo | None = None) -> str:
     """What a unit is, from its stripped text and its words outside brackets (``bare``
-    joined by single spaces, and split)."""
+    joined by single spaces, and split); ``dates`` is the document's (see find_dates)."""
     if raw[:1] in "-–—" and PB_LINE.match(raw):  # raw is stripped: it begins with the dash
         return "pb"
     lead = LEADS.match(bare) is not None  # most units (prose) begin with none of the four
@@ -86,10 +86,10 @@ def classify(raw: str, bare: str, words: list[str], year: int | None) -> str:
         return "valediction"
     if len(words) <= 25 and SIGNATURE_MARK.search(raw):
         return "signed"
-    dates = find_dates(bare, year, yearless=True) if len(words) <= 25 else []
-    if dates:
+    found = find_dates(bare, year, yearless=True, memo=dates) if len(words) <= 25 else []
+    if found:
         outside = bare
-        for d in dates:
+        for d in found:
             outside = outside.replace(d.text, " ")
         if DATELINE_LEAD.match(bare) or len(outside.split()) <= 4:
             return "dateline"

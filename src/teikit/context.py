@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from teikit.dates import DateMemo
 from teikit.diagnostics import Diagnostic
 from teikit.elements import Items, local
 from teikit.parse import Document
@@ -53,6 +54,7 @@ class DocState:
     rules_used: set[str] = field(default_factory=set)
     candidates: dict[str, tuple[int, int]] = field(default_factory=dict)
     too_deep: bool = False  # marks nested past Context.mark_depth were met (reported once)
+    dates: DateMemo = field(default_factory=dict)  # the dates in the document's strings
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -60,7 +62,7 @@ class Context:
     """What a rule may ask about the place of the bracket it is reading."""
 
     def __init__(self, doc: Document, profile: Profile, register: Register, state: DocState,
-                 mark_depth: int = MAX_MARK_DEPTH):
+                 mark_depth: int = MAX_MARK_DEPTH, forbidden: bool | None = None):
         self.doc = doc
         self.profile = profile
         self.register = register
@@ -70,8 +72,9 @@ class Context:
         self.deepest = 0  # the most there were
         self.mark_depth = mark_depth  # past this, marks are kept as plain text
         #: Whether the text has characters XML cannot carry: most have none, and
-        #: then no run of it needs looking at for them.
-        self.forbidden = XML_FORBIDDEN.search(doc.text) is not None
+        #: then no run of it needs looking at for them. ``forbidden`` False says the
+        #: source it was read from has none (Source.forbidden): then it is not looked at.
+        self.forbidden = forbidden is not False and XML_FORBIDDEN.search(doc.text) is not None
 
     # -- questions rules ask -------------------------------------------------
     def name_before(self) -> bool:

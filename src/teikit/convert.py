@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -79,8 +80,8 @@ def convert_source(src: Source, *, profile: Profile | None = None,
     if not cat.title:
         cat.title = _fallback_title(framed.lines)
     year = int(cat.date[:4]) if cat.date else None
-    tei = etree.Element(TEI_TAG["TEI"], {XML_LANG: "en"}, nsmap={None: TEI_NS})
-    state, body = _body(doc, profile, register, src.path, year)
+    tei = _tei_root().__copy__()  # a copy: lxml checks a new element's name, map and attribute
+    state, body = _body(doc, profile, register, src.path, year, src.forbidden)
     header = build_header(cat, state, body, register, profile=profile.name,
                           source_name=Path(src.path).name, encoding=src.encoding,
                           today=today, dropped=len(framed.dropped))
@@ -121,6 +122,12 @@ def convert_source(src: Source, *, profile: Profile | None = None,
     return Conversion(src.path, tree, diags, report)
 
 
+@cache
+def _tei_root() -> etree._Element:
+    """The root every TEI document begins as, copied for each (see elements._Prototypes)."""
+    return etree.Element(TEI_TAG["TEI"], {XML_LANG: "en"}, nsmap={None: TEI_NS})
+
+
 #: Elements nested in one another that an XML parser reads (libxml2 without huge_tree).
 MAX_XML_DEPTH = 256
 #: How deep the structure around inline content can be: TEI, text, body, div; a div,
@@ -129,14 +136,14 @@ MAX_STRUCTURE_DEPTH = 4 + 4 * MAX_TEXT_DEPTH + 2
 
 
 def _body(doc: Document, profile: Profile, register: Register, path: str,
-          year: int | None) -> tuple[DocState, etree._Element]:
+          year: int | None, forbidden: bool | None = None) -> tuple[DocState, etree._Element]:
     """The text's body: the document's own text in a div, and the texts attached to it.
 
     A document whose marks nest so deep that XML parsers could not read it back is read
     again with fewer levels of marks (the deeper ones kept as plain text).
     """
     state = DocState(path, year)
-    ctx = Context(doc, profile, register, state)
+    ctx = Context(doc, profile, register, state, forbidden=forbidden)
     body = _build_body(doc, ctx)
     # each level of marks is at most two elements, and a <g> can end them
     while MAX_STRUCTURE_DEPTH + 2 * ctx.deepest + 1 > MAX_XML_DEPTH:
@@ -145,7 +152,7 @@ def _body(doc: Document, profile: Profile, register: Register, path: str,
         if excess <= 0 or levels < 1:
             break
         state = DocState(path, year)
-        ctx = Context(doc, profile, register, state, mark_depth=levels)
+        ctx = Context(doc, profile, register, state, mark_depth=levels, forbidden=ctx.forbidden)
         body = _build_body(doc, ctx)
     return state, body
 

@@ -85,6 +85,10 @@ class DateMatch:
     year_inferred: bool = False
 
 
+#: What find_dates found in one document's strings (see find_dates).
+DateMemo = dict[tuple[str, int | None], list[DateMatch]]
+
+
 def _year(raw: str | None, context_year: int | None) -> tuple[int | None, bool]:
     if raw is None:
         return context_year, True
@@ -121,35 +125,56 @@ def _build(m: re.Match[str], context_year: int | None) -> DateMatch | None:
     return DateMatch(text, m.start(), m.start() + len(text), iso, inferred)
 
 
-def find_dates(s: str, context_year: int | None = None, yearless: bool = False) -> list[DateMatch]:
+def find_dates(s: str, context_year: int | None = None, yearless: bool = False,
+               memo: DateMemo | None = None) -> list[DateMatch]:
     """All dates in ``s``, left to right, without overlaps.
 
     A date without a year (``2332 30 September``) is accepted only when
     ``yearless`` is set and a context year is known: then it is inferred.
+    ``memo`` keeps what one document's strings hold (a unit's words are often a run's
+    text too, and are asked about once for the unit and once for the run).
     """
+    candidates = memo.get((s, context_year)) if memo is not None else None
+    if candidates is None:
+        candidates = _candidates(s, context_year)
+        if memo is not None:
+            memo[s, context_year] = candidates
+    if not candidates:
+        return []
+    need_year = not (yearless and context_year)
+    found: list[DateMatch] = []
+    for d in candidates:
+        if (need_year and d.year_inferred
+                or any(d.start < f.end and f.start < d.end for f in found)):
+            continue
+        found.append(d)
+    if len(found) > 1:
+        found.sort(key=_start)
+    return found
+
+
+def _candidates(s: str, context_year: int | None) -> list[DateMatch]:
+    """Each pattern's dates in ``s``, the patterns in order, whether or not a date has its
+    year: find_dates keeps those it may, in this order, each not overlapping the ones kept."""
     ascii = s.isascii()
     if not _has_digit(s, ascii) or not (_ANY_HINT_ASCII if ascii else _ANY_HINT).search(s):
         return []  # most text: one or two quick looks
-    numbers = [m.start() for m in (_NUMBER_START_ASCII if ascii else _NUMBER_START).finditer(s)]
     months = [m.start() for m in _MONTH_START.finditer(s)]
-    need_year = not (yearless and context_year)
-    found: list[DateMatch] = []
     # a pattern is tried only if what it cannot do without is there: a month's name
     # (patterns 0 and 1), a dot (2), a hyphen (3)
     needs = (bool(months), True, "." in s, "-" in s)
+    numbers = ([m.start() for m in (_NUMBER_START_ASCII if ascii else _NUMBER_START).finditer(s)]
+               if needs[0] or needs[2] or needs[3] else [])
+    out: list[DateMatch] = []
     for pat, starts, need in zip(_PATTERNS, (numbers, months, numbers, numbers), needs,
                                  strict=True):
         if not starts or not need:
             continue
         for m in matches_at(pat, starts, s):
-            if need_year and m.group("y") is None:
-                continue
             d = _build(m, context_year)
-            if d and not any(d.start < f.end and f.start < d.end for f in found):
-                found.append(d)
-    if len(found) > 1:
-        found.sort(key=_start)
-    return found
+            if d is not None:
+                out.append(d)
+    return out
 
 
 def _start(d: DateMatch) -> int:
@@ -176,7 +201,7 @@ def first_date(texts: list[str], context_year: int | None = None) -> DateMatch |
     One quick look over all of them first: the lines before the first hint hold no date.
     """
     joined = "\n".join(texts)
-    hint = _ANY_HINT.search(joined)
+    hint = (_ANY_HINT_ASCII if joined.isascii() else _ANY_HINT).search(joined)
     if hint is None:
         return None
     for t in texts[joined.count("\n", 0, hint.start()):]:

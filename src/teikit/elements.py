@@ -40,6 +40,22 @@ def E(tag: str, attrs: dict[str, str] | None = None, *items: str | etree._Elemen
     return el
 
 
+def set_text(el: etree._Element, text: str) -> None:
+    """Give an element without content the text ``text``, as E does (characters XML forbids
+    become <g> references)."""
+    if text.isprintable() or not XML_FORBIDDEN.search(text):
+        el.text = text or None
+    else:
+        append_items(el, [text])
+
+
+def attr_value(value: str) -> str:
+    """An attribute's value as E sets it: characters XML forbids become U+FFFD."""
+    if value.isprintable() or not XML_FORBIDDEN.search(value):
+        return value
+    return XML_FORBIDDEN.sub("\ufffd", value)
+
+
 class _TagCache(dict[str, str]):
     def __missing__(self, tag: str) -> str:
         self[tag] = f"{{{TEI_NS}}}{tag}"

@@ -11,7 +11,7 @@ from lxml import etree
 from teikit import __version__
 from teikit.catalogue import LANGUAGES, Catalogue, repository_of
 from teikit.context import DocState
-from teikit.elements import E, append_items, local
+from teikit.elements import E, append_items, attr_value, set_text
 from teikit.registers import Register
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -55,35 +55,40 @@ TO_LINE = re.compile(r"^\s*to\b", re.I)
 SENT_LINE = re.compile(r"^\s*(from|sent)\b", re.I)
 
 
-#: The parts of the header that are the same in every document. They are parsed once and
-#: copied into each header: copying a tree takes a fraction of the instructions of making its
-#: elements one by one, where lxml checks each new element's name and namespace and each
-#: attribute's name. No whitespace between the elements: it would be text in the header.
-_FIXED_XML = (
-    f'<fixed xmlns="{TEI_NS}">'
+#: The header's skeleton: the elements every header has, in order, with the parts that are
+#: the same in every document. It is parsed once and copied for each header, whose own
+#: texts go into its empty elements and whose other elements are put in among them:
+#: copying a tree takes a fraction of the instructions of making its elements one by one,
+#: where lxml checks each new element's name and namespace and each attribute's name. No
+#: whitespace between the elements: it would be text in the header.
+_SKELETON_XML = (
+    f'<teiHeader xmlns="{TEI_NS}"><fileDesc>'
+    '<titleStmt><title/>'
     '<respStmt><resp>Converted to TEI by</resp>'
-    f'<name type="software">teikit {__version__}</name></respStmt>'
+    f'<name type="software">teikit {__version__}</name></respStmt></titleStmt>'
+    '<publicationStmt><publisher/><availability/></publicationStmt>'
+    '</fileDesc>'
+    '<encodingDesc><editorialDecl><p/>'
     '<correction><p>Errors of the original are kept and marked with sic, with the '
     "translator's correction in corr where given.</p></correction>"
     '<normalization><p>Dates are normalised to ISO 8601 in @when; the text is not '
     'normalised.</p></normalization>'
     "<interpretation><p>Doubtful readings of the translators' brackets carry @cert and are "
     'listed in the conversion report.</p></interpretation>'
+    '</editorialDecl>'
     f'<appInfo><application xml:id="teikit" ident="teikit" version="{__version__}">'
     '<label>teikit</label></application></appInfo>'
-    '<language ident="en">English (translation)</language>'
-    '</fixed>')
+    '</encodingDesc>'
+    '<profileDesc><langUsage><language ident="en">English (translation)</language></langUsage>'
+    '</profileDesc>'
+    '<revisionDesc><change when="" who="#teikit"/></revisionDesc>'
+    '</teiHeader>')
 
 
 @cache
-def _fixed() -> etree._Element:
-    return etree.fromstring(_FIXED_XML, etree.XMLParser(resolve_entities=False,
-                                                        no_network=True))
-
-
-def _fixed_parts() -> dict[str, etree._Element]:
-    """A fresh copy of each fixed part of the header, by its element's name."""
-    return {local(el): el for el in _fixed().__copy__()}
+def _skeleton() -> etree._Element:
+    return etree.fromstring(_SKELETON_XML, etree.XMLParser(resolve_entities=False,
+                                                           no_network=True))
 
 
 def parse_parties(titles: list[str], register: Register) -> Parties:
@@ -122,35 +127,32 @@ def _pers(p: Party) -> etree._Element:
 def build_header(cat: Catalogue, state: DocState, body: etree._Element, register: Register,
                  *, profile: str, source_name: str, encoding: str, today: str,
                  dropped: int) -> etree._Element:
-    """The whole teiHeader for one converted document."""
+    """The whole teiHeader for one converted document: a copy of the skeleton, filled in."""
     title = cat.title or source_name
     parties = parse_parties(cat.titles or [title], register)
-    fixed = _fixed_parts()
-    h = E("teiHeader")
-    fd = E("fileDesc")
-    ts = E("titleStmt", {}, E("title", {}, title))
+    h = _skeleton().__copy__()
+    fd, ed, pd, rd = h
+    ts, ps = fd
+    set_text(ts[0], title)
+    fixed_resp = ts[1]
     for alt in cat.titles[1:]:
-        ts.append(E("title", {"type": "alt"}, alt))
+        fixed_resp.addprevious(E("title", {"type": "alt"}, alt))
     if cat.translator:
-        ts.append(E("respStmt", {}, E("resp", {}, "Translated by"), E("persName", {}, cat.translator)))
+        fixed_resp.addprevious(E("respStmt", {}, E("resp", {}, "Translated by"),
+                                 E("persName", {}, cat.translator)))
     if cat.funder:
-        ts.append(E("funder", {}, cat.funder))
-    ts.append(fixed["respStmt"])
-    fd.append(ts)
-    ps = E("publicationStmt")
-    ps.append(E("publisher", {}, cat.publisher or "Unpublished edition (teikit project)"))
-    avail = E("availability")
+        fixed_resp.addprevious(E("funder", {}, cat.funder))
+    publisher, avail = ps
+    set_text(publisher, cat.publisher or "Unpublished edition (teikit project)")
     for r in cat.rights or ["Rights not stated in the source; check before publishing."]:
         avail.append(E("p", {}, r))
-    ps.append(avail)
-    fd.append(ps)
     fd.append(_source_desc(cat, source_name, encoding, state))
-    h.append(fd)
-    h.append(_encoding_desc(state, profile, fixed))
-    h.append(_profile_desc(cat, state, body, parties, register, fixed))
-    h.append(E("revisionDesc", {}, E("change", {"when": today, "who": "#teikit"},
-               f"Converted from {source_name} ({encoding}) by teikit {__version__}, profile "
-               f"{profile}; {dropped} line(s) of page frame left out.")))
+    _encoding_desc(ed, state, profile)
+    _profile_desc(pd, cat, state, body, parties)
+    change = rd[0]
+    change.set("when", attr_value(today))
+    set_text(change, f"Converted from {source_name} ({encoding}) by teikit {__version__}, "
+                     f"profile {profile}; {dropped} line(s) of page frame left out.")
     return h
 
 
@@ -196,21 +198,16 @@ def _hand_notes(state: DocState) -> list[etree._Element]:
     return out
 
 
-def _encoding_desc(state: DocState, profile: str,
-                   fixed: dict[str, etree._Element]) -> etree._Element:
-    ed = E("encodingDesc")
-    ed.append(E("editorialDecl", {},
-                E("p", {}, f"Converted from a plain-text transcription with teikit {__version__}, "
-                           f"convention profile '{profile}'. Rules applied: "
-                           + (", ".join(sorted(state.rules_used)) or "none") + "."),
-                fixed["correction"], fixed["normalization"], fixed["interpretation"]))
+def _encoding_desc(ed: etree._Element, state: DocState, profile: str) -> None:
+    """Fill in the skeleton's encodingDesc: the rules applied, the renditions."""
+    set_text(ed[0][0], f"Converted from a plain-text transcription with teikit {__version__}, "
+                       f"convention profile '{profile}'. Rules applied: "
+                       + (", ".join(sorted(state.rules_used)) or "none") + ".")
     if state.renditions:
         td = E("tagsDecl")
         for template, rid in state.renditions.items():
             td.append(E("rendition", {XML_ID: rid, "scheme": "free"}, template))
-        ed.append(td)
-    ed.append(fixed["appInfo"])
-    return ed
+        ed[0].addnext(td)
 
 
 def add_char_decl(tei: etree._Element) -> None:
@@ -230,11 +227,12 @@ def add_char_decl(tei: etree._Element) -> None:
     ed.insert(ed.index(app) if app is not None else len(ed), cd)
 
 
-def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties: Parties,
-                  register: Register, fixed: dict[str, etree._Element]) -> etree._Element:
-    pd = E("profileDesc")
+def _profile_desc(pd: etree._Element, cat: Catalogue, state: DocState, body: etree._Element,
+                  parties: Parties) -> None:
+    """Fill in the skeleton's profileDesc around its langUsage."""
+    lang_usage = pd[0]
     if cat.summary:
-        pd.append(E("abstract", {}, *[E("p", {}, s) for s in cat.summary]))
+        lang_usage.addprevious(E("abstract", {}, *[E("p", {}, s) for s in cat.summary]))
     cd = E("correspDesc")
     sent = E("correspAction", {"type": "sent"})
     for p in parties.senders:
@@ -255,7 +253,7 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
     if parties.senders and parties.addressees:
         cd.append(sent)
         cd.append(recv)
-        pd.append(cd)
+        lang_usage.addprevious(cd)
     elif when or parties.senders or parties.addressees:
         # correspondence needs both parties; what is known goes to creation
         creation = E("creation")
@@ -263,16 +261,14 @@ def _profile_desc(cat: Catalogue, state: DocState, body: etree._Element, parties
             append_items(creation, [_pers(p), " "])
         if when:
             creation.append(E("date", {"when": when}, when_text))
-        pd.append(creation)
+        lang_usage.addprevious(creation)
     original = cat.language or "Russian"
     code = LANGUAGES.get(original.lower(), "und")
-    langs = [fixed["language"]]
     if code != "en":
-        langs.append(E("language", {"ident": code}, f"{original} (language of the original)"))
-    pd.append(E("langUsage", {}, *langs))
+        lang_usage.append(E("language", {"ident": code},
+                            f"{original} (language of the original)"))
     if state.hands and not cat.archive_refs:  # else they are in msDesc/physDesc/handDesc
         pd.append(E("handNotes", {}, *_hand_notes(state)))
-    return pd
 
 
 FormLines = list[tuple[etree._Element, str]]

@@ -86,6 +86,11 @@ def split_lines(text: str) -> list[Line]:
 
 
 def _norm(s: str) -> str:
+    # A printable string's only space is " " (str.isprintable is false for every other
+    # character str.split takes for one): without two in a row or one at an end, it is
+    # single-spaced already, and a check in C spares splitting the words and joining them.
+    if s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
+        return s.casefold()
     return " ".join(s.split()).casefold()
 
 

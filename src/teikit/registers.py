@@ -53,6 +53,44 @@ CAPITAL_WORD = re.compile(rf"[{re.escape(_UPPER)}](?<![^\W_].)[^\W_]*")
 CAPITAL_WORD_ASCII = re.compile(r"[A-Z](?<![a-zA-Z0-9].)[a-zA-Z0-9]*")
 
 
+#: A word character outside ASCII. The class of all non-ASCII characters comes first, which
+#: the engine tests fast, and the look-behind asks about the few found.
+NON_ASCII_WORD = re.compile(r"[\x80-\U0010ffff](?<=[^\W\x00-\x7f])")
+
+
+def first_words_pattern(words: set[str]) -> re.Pattern[str]:
+    """The capital words of ASCII text that are one of ``words`` (casefolded): those of
+    CAPITAL_WORD_ASCII's matches that a register's scan looks further at.
+
+    Most capital words of a text begin no name form, and each match is a round of the
+    scan's loop in Python. The words are spelled as a tree of alternatives, one branch
+    per letter, each after a capital (a branch begins with its own), so the engine
+    follows one path through them whatever the size of the register.
+    """
+    tails: dict[str, list[str]] = {}
+    for w in words:  # a capital word is letters and digits, begun by a letter
+        if w.isascii() and w.isalnum() and w[0].isalpha():
+            tails.setdefault(w[0], []).append(w[1:])
+    if not tails:
+        return re.compile(r"(?!)")
+    branches = "|".join(f"{c.upper()}(?<![a-zA-Z0-9].){_tree(t)}" for c, t in sorted(tails.items()))
+    return re.compile(f"(?:{branches})(?![a-zA-Z0-9])")
+
+
+def _tree(tails: list[str]) -> str:
+    """Alternatives for the rest of some words (lower-case ASCII letters and digits), one
+    branch per next character, the letters in either case; "" ends a word."""
+    nexts: dict[str, list[str]] = {}
+    for t in tails:
+        if t:
+            nexts.setdefault(t[0], []).append(t[1:])
+    alts = [(f"[{c}{c.upper()}]" if c.isalpha() else c) + _tree(rest)
+            for c, rest in sorted(nexts.items())]
+    if "" in tails:
+        alts.append("")
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
 class Register:
     """Persons and places with a fast lookup of every name form.
 
@@ -67,7 +105,8 @@ class Register:
         self._index: dict[str, Entry] = {}
         self._longest = 1
         self._first_words: set[str] = set()
-        self._extended: set[str] | None = None
+        self._extended: dict[str, tuple[str, ...]] | None = None
+        self._first_ascii: re.Pattern[str] | None = None  # see first_words_pattern
         self._mentions: dict[tuple[str, str], etree._Element] = {}  # see mention
         for e in entries or []:
             self.add(e)
@@ -80,22 +119,27 @@ class Register:
             self._longest = max(self._longest, len(key.split()))
             if key:
                 self._first_words.add(key.split()[0])
-        self._extended = None
+        self._extended = self._first_ascii = None
 
-    def _extended_words(self) -> set[str]:
-        """First words that some longer name form begins with (worked out once per register).
+    def _extended_words(self) -> dict[str, tuple[str, ...]]:
+        """First words that some longer name form begins with, and those longer forms
+        (worked out once per register).
 
         The normalised form of a run of words is its first word's, casefolded, and then
         more: a first word that begins no longer form can only be a name on its own.
         """
         if self._extended is None:
             keys = sorted(self._index)
-            out = set()
+            out = {}
             for w in self._first_words:
                 i = bisect_left(keys, w)
                 i += i < len(keys) and keys[i] == w
-                if i < len(keys) and keys[i].startswith(w):
-                    out.add(w)
+                longer = []
+                while i < len(keys) and keys[i].startswith(w):
+                    longer.append(keys[i])
+                    i += 1
+                if longer:
+                    out[w] = tuple(longer)
             self._extended = out
         return self._extended
 
@@ -144,7 +188,16 @@ class Register:
     def _scan(self, text: str, capital: bool) -> list[tuple[int, int, Entry]]:
         if not self._index:
             return []
-        starts = (CAPITAL_WORD_ASCII if text.isascii() else CAPITAL_WORD) if capital else WORD
+        if not capital:
+            starts = WORD
+        elif not text.isascii() and NON_ASCII_WORD.search(text):
+            starts = CAPITAL_WORD
+        else:  # only the capital words that are first words: the words are ASCII (most runs
+            # are, or have nothing but quotes and dashes outside it), and CAPITAL_WORD finds
+            # in them what CAPITAL_WORD_ASCII does
+            if self._first_ascii is None:
+                self._first_ascii = first_words_pattern(self._first_words)
+            starts = self._first_ascii
         first = self._first_words
         extended = self._extended if self._extended is not None else self._extended_words()
         index = self._index
@@ -163,13 +216,23 @@ class Register:
                     out.append((a, m.end(), e))
                     pos = m.end()
                 continue
+            # The form of a run of words begins with the forms of its shorter runs: if the
+            # longest run's begins with none of the longer forms its first word begins, the
+            # word can only be a name alone (most are: "I", "North", "South" in prose).
             ends = [m.end()]
             for w in WORD.finditer(text, m.end()):
                 if len(ends) >= self._longest:
                     break
                 ends.append(w.end())
+            longest = norm_name(text[a:ends[-1]])
+            if not longest.startswith(extended[word]):
+                e = index.get(word)
+                if e is not None and m.end() - a >= 3:
+                    out.append((a, m.end(), e))
+                    pos = m.end()
+                continue
             for b in reversed(ends):
-                e = index.get(norm_name(text[a:b]))
+                e = index.get(longest if b == ends[-1] else norm_name(text[a:b]))
                 if e is not None and b - a >= 3:
                     out.append((a, b, e))
                     pos = b

@@ -53,7 +53,7 @@ def text_items(s: str, start: int, ctx: Context, mode: str) -> Items:
             a = m.start() + (1 if m.group().count(".") == 4 else 0)
             if free(a, m.end()):
                 spans.append((a, m.end(), "gap", None))
-    for d in find_dates(s, ctx.state.year, yearless=(mode == "dateline")):
+    for d in find_dates(s, ctx.state.year, yearless=(mode == "dateline"), memo=ctx.state.dates):
         if free(d.start, d.end) and not (forbidden and XML_FORBIDDEN.search(d.text)):
             spans.append((d.start, d.end, "date", d))
     names = ctx.register.find(s)
@@ -100,7 +100,10 @@ def _span_start(span: tuple[int, int, str, object]) -> int:
 def _candidates(s: str, start: int, ctx: Context, spans: list[tuple[int, int, str, object]]) -> None:
     # a lower-case c can only begin "cde." or "comrade": most runs have neither
     starts = CANDIDATE_START if "cde." in s or "comrade" in s else CANDIDATE_START_UPPER
-    for m in matches_at(CANDIDATE, (h.start() for h in starts.finditer(s)), s):
+    first = starts.search(s)
+    if first is None:  # most runs: no title, no word in capitals (one look, no iterators)
+        return
+    for m in matches_at(CANDIDATE, (h.start() for h in starts.finditer(s, first.start())), s):
         name = m.group("name") or m.group("caps")
         a = m.start("name") if m.group("name") else m.start("caps")
         if any(x <= a < y for x, y, _k, _v in spans):

@@ -42,6 +42,9 @@ class Source:
     encoding: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
+    #: Whether ``text`` holds characters XML cannot carry, when known (decode looks for
+    #: them anyway, and a text without any spares the converter looking again).
+    forbidden: bool | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # a line starts after each line before it and its line end (counted in C, not per match)
@@ -73,7 +76,9 @@ def decode(data: bytes, path: str = "<bytes>", encoding: str | None = None) -> S
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         notes.append(diag("TK007", "CRLF or CR line ends read as LF", path, 1, 1))
     src = Source(path, text, used, notes)
+    src.forbidden = False
     for m in XML_FORBIDDEN.finditer(text):
+        src.forbidden = True
         line, col = src.position(m.start())
         notes.append(diag("TK006", f"character U+{ord(m.group()):04X} is not allowed in XML; "
                           "kept as <g ref=\"#U{:04X}\"/>".format(ord(m.group())), path, line, col))

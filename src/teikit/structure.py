@@ -41,7 +41,8 @@ MAX_TEXT_DEPTH = 20
 def build_text(units: list[Unit], ctx: Context, depth: int = 0) -> list[etree._Element]:
     """Block elements for a text: a div's, or (``depth`` > 0) a floatingText body's content."""
     text = ctx.doc.text
-    cls = [classified(u, text, ctx.state.year) for u in units]
+    year, dates = ctx.state.year, ctx.state.dates
+    cls = [classified(u, text, year, dates) for u in units]
     _last_name_signs(cls)
     out: list[etree._Element] = []
     opener: etree._Element | None = None

@@ -48,6 +48,10 @@ def body_text(root: etree._Element | etree._ElementTree) -> str:
     return "\n".join(_inner(b, renditions) for b in bodies)
 
 
+_TEI_NAMES = {TEI_PREFIX + n: n for n in (*BLOCKS, *MARK_TAGS, "persName", "placeName", "date",
+                                          "foreign", "name", "g", "lb", "corr", "ref")}
+
+
 def _local(el: etree._Element) -> str:
     tag = el.tag
     return tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
@@ -67,12 +71,14 @@ def _el(el: etree._Element, rend: dict[str | None, str]) -> str:
     tag = el.tag
     if not isinstance(tag, str):  # comment or processing instruction
         return ""
-    if tag.startswith(TEI_PREFIX):
-        name = tag[TEI_PREFIX_LEN:]
-    elif tag[0] == "{":
-        return _inner(el, rend)
-    else:
-        name = tag
+    name = _TEI_NAMES.get(tag)  # the common tags' local names, looked up, not cut out
+    if name is None:
+        if tag.startswith(TEI_PREFIX):
+            name = tag[TEI_PREFIX_LEN:]
+        elif tag[0] == "{":
+            return _inner(el, rend)
+        else:
+            name = tag
     template = None
     if rend:  # half the documents have no renditions: then no element needs asking
         r = el.get("rendition")
@@ -96,7 +102,7 @@ def _el(el: etree._Element, rend: dict[str | None, str]) -> str:
         parent = el.getparent()
         between_blocks = parent is not None and _local(parent) in BLOCK_PARENTS
         return f"\n{text}\n" if name == "pb" and between_blocks else text
-    content = _inner(el, rend)
+    content = _inner(el, rend) if len(el) else el.text or ""
     if name in BLOCKS or (name == "note" and el.get("type") in BLOCK_NOTES):
         return f"\n{content}\n"
     return content
