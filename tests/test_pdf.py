@@ -276,6 +276,55 @@ def test_a_volume_made_in_parts_reads_as_one_made_whole(built, chunked) -> None:
     assert links_and_outline(built[0] / "volume.pdf") == links_and_outline(chunked[0] / "volume.pdf")
 
 
+def crowded_edition(folder: Path) -> Path:
+    """An edition whose index runs over several pages: 200 persons, each named on ten or so pages."""
+    folder.mkdir()
+    people = "".join(f'<person xml:id="p{i:03d}"><persName type="main">Person{i:03d} Surname</persName>'
+                     f"<note>Clerk {i}.</note></person>" for i in range(200))
+    persons = REGISTER.format(title="Persons", body=f"<listPerson>{people}</listPerson>")
+    (folder / "persons.xml").write_text(persons, encoding="utf-8")
+    (folder / "places.xml").write_text(PLACES, encoding="utf-8")
+    for d in range(4):
+        paragraphs = "".join(
+            "<p>" + " ".join(f'<persName ref="#p{(i * 13 + k * 17 + d) % 200:03d}">P{k}</persName>'
+                             for k in range(10))
+            + (' in <placeName ref="#xan">XANADU</placeName>' if i % 5 == 0 else "") + f". {FILLER * 2}</p>"
+            for i in range(50))
+        text = document(f"C{d}", f"Crowded {d}", f"1951-01-0{d + 1}", 1)
+        text = text.replace("<div>", "<div>" + paragraphs)
+        (folder / f"c{d}.xml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_an_index_laid_out_in_parts_reads_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part of the index leaves its last page to the next: the pages read as one list."""
+    from teikit import pdf_volume
+    from teikit.pdf import build_pdfs
+
+    edition = crowded_edition(tmp_path / "tei")
+    merged: list[list[str]] = []
+    merge = pdf_volume.merge
+    monkeypatch.setattr(pdf_volume, "merge", lambda parts, target: (
+        merged.append([p.path.name for p in parts]), merge(parts, target))[1])
+    one = build_pdfs([edition], tmp_path / "one", SETTINGS, documents=False, volume=True, jobs=1)
+    monkeypatch.setattr(pdf_volume, "INDEX_LINKS", 700)
+    parts = build_pdfs([edition], tmp_path / "parts", SETTINGS, documents=False, volume=True, jobs=2)
+    assert not one.errors and not parts.errors, (one.errors, parts.errors)
+    index_parts = [sum(n.startswith("index-") for n in names) for names in merged]
+    assert index_parts[0] == 1 and index_parts[1] >= 3, index_parts
+    a, b = page_texts(tmp_path / "one" / "volume.pdf"), page_texts(tmp_path / "parts" / "volume.pdf")
+    index = next(i for i, text in enumerate(a) if text.startswith(("Index of persons", "\nIndex of persons")))
+    assert len(a) - index >= 4, "the index should run over several pages"
+    assert len(a) == len(b)
+    for n, (x, y) in enumerate(zip(a, b, strict=True)):
+        assert x == y, f"page {n + 1} differs"
+    assert links_and_outline(tmp_path / "one" / "volume.pdf") == \
+        links_and_outline(tmp_path / "parts" / "volume.pdf")
+    text = flat(" ".join(b[index:]))
+    for i in range(200):  # every entry once
+        assert text.count(f"Person{i:03d} Surname") == 1, i
+
+
 def test_a_part_that_fails_leaves_no_volume_and_no_process(edition: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing

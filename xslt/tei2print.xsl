@@ -71,6 +71,11 @@
   <!-- The page the index starts on (tk:print-front). -->
   <xsl:param name="index-page" as="xs:integer" select="0"/>
 
+  <!-- The part of the index to make (tk:print-index): its first and last
+       entries, counted from 1 in the index's order; $index-to 0: to the end. -->
+  <xsl:param name="index-from" as="xs:integer" select="1"/>
+  <xsl:param name="index-to" as="xs:integer" select="0"/>
+
   <!-- Names of the fonts the PDF is set in, for the colophon. -->
   <xsl:param name="fonts" as="xs:string" select="''"/>
 
@@ -316,7 +321,13 @@
 
   <!-- ===================================================== the index -->
 
-  <xsl:template name="tk:print-index">
+  <!-- The index's entries, persons then places, each with the pages its
+       name stands on ($anchor-pages): tk:ix elements (@kind, @n its place
+       in the index from 1) holding a tk:on per
+       page (@page, @anchor: the name's first mention there), and its
+       @name and @note as the index prints them. Entries whose
+       names fell on no page are left out. -->
+  <xsl:function name="tk:index-entries" as="element(tk:ix)*">
     <xsl:variable name="pages" as="map(xs:string, xs:integer)" select="map:merge(
         for $p in $anchor-pages return map { substring-before($p, ' '): xs:integer(substring-after($p, ' ')) })"/>
     <!-- register id → the anchors of its mentions that fell on a page (a
@@ -329,49 +340,92 @@
         </xsl:for-each-group>
       </xsl:map>
     </xsl:variable>
+    <xsl:variable name="entries" as="element(tk:ix)*">
+      <xsl:for-each select="('persons', 'places')">
+        <xsl:variable name="kind" select="."/>
+        <xsl:variable name="sorted" as="element()*">
+          <xsl:perform-sort select="$registers//(if ($kind = 'persons') then (tei:person | tei:org) else tei:place)[@xml:id]">
+            <xsl:sort select="lower-case(tk:main-name(.))"/>
+          </xsl:perform-sort>
+        </xsl:variable>
+        <xsl:for-each select="$sorted">
+          <!-- Each page once, however often the name stands on it, linked to its first mention there. -->
+          <xsl:variable name="first-on" as="map(xs:integer, xs:string)" select="map:merge(
+              $anchors(@xml:id) ! map { $pages(.): . }, map { 'duplicates': 'use-first' })"/>
+          <xsl:if test="map:size($first-on) gt 0">
+            <tk:ix kind="{$kind}" name="{tk:main-name(.)}" note="{normalize-space(tei:note[1])}">
+              <xsl:for-each select="sort(map:keys($first-on))">
+                <tk:on page="{.}" anchor="{$first-on(.)}"/>
+              </xsl:for-each>
+            </tk:ix>
+          </xsl:if>
+        </xsl:for-each>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:for-each select="$entries">
+      <tk:ix n="{position()}">
+        <xsl:sequence select="@*, *"/>
+      </tk:ix>
+    </xsl:for-each>
+  </xsl:function>
+
+  <!-- How many pages each entry of the index lists (each a link), one a
+       line in the index's order: teikit lays the index out in parts of a
+       bounded number of links. -->
+  <xsl:template name="tk:print-index-sizes">
+    <xsl:value-of select="tk:index-entries() ! count(tk:on)" separator="&#10;"/>
+  </xsl:template>
+
+  <!-- The index, or the part of it from entry $index-from to $index-to
+       (0: to the end). A part after the first goes on from the part before:
+       no title (its running head is the index's all the same), and a kind's
+       heading only where its first entry is. Each entry's id
+       (tk-index-N) tells teikit where a page starts, so that it can carry
+       the entries of a part's last page over to the next part. -->
+  <xsl:template name="tk:print-index">
+    <xsl:variable name="to" select="if ($index-to gt 0) then $index-to else xs:integer('9223372036854775807')"/>
+    <xsl:variable name="entries" select="tk:index-entries()"/>
     <xsl:call-template name="tk:print-shell">
       <xsl:with-param name="title" select="tk:p('index')"/>
       <xsl:with-param name="tei" select="()"/>
       <xsl:with-param name="body-class" select="'volume index-only'"/>
       <xsl:with-param name="content">
-        <section class="index" id="index">
-          <h1 class="part-title" data-head="{tk:p('index')}"><xsl:value-of select="tk:p('index')"/></h1>
-          <xsl:for-each select="('persons', 'places')">
-            <xsl:variable name="kind" select="."/>
-            <xsl:variable name="entries" as="element()*">
-              <xsl:perform-sort select="$registers//(if ($kind = 'persons') then (tei:person | tei:org) else tei:place)[@xml:id]">
-                <xsl:sort select="lower-case(tk:main-name(.))"/>
-              </xsl:perform-sort>
-            </xsl:variable>
+        <section>
+          <xsl:choose>
+            <xsl:when test="$index-from le 1">
+              <xsl:attribute name="class" select="'index'"/>
+              <xsl:attribute name="id" select="'index'"/>
+              <h1 class="part-title" data-head="{tk:p('index')}"><xsl:value-of select="tk:p('index')"/></h1>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:attribute name="class" select="'index index-continued'"/>
+              <xsl:attribute name="data-head" select="tk:p('index')"/>
+            </xsl:otherwise>
+          </xsl:choose>
+          <xsl:for-each-group select="$entries[xs:integer(@n) ge $index-from and xs:integer(@n) le $to]"
+              group-by="@kind">
+            <xsl:variable name="kind" select="current-grouping-key()"/>
             <section class="index-part index-{$kind}">
-              <h2><xsl:value-of select="tk:p('index-' || $kind)"/></h2>
+              <xsl:if test="current-group()[1]/@n = $entries[@kind = $kind][1]/@n">
+                <h2><xsl:value-of select="tk:p('index-' || $kind)"/></h2>
+              </xsl:if>
               <ul>
-                <xsl:for-each select="$entries">
-                  <!-- Each page once, however often the name stands on it, linked to its first mention there. -->
-                  <xsl:variable name="first-on" as="map(xs:integer, xs:string)" select="map:merge(
-                      $anchors(@xml:id) ! map { $pages(.): . }, map { 'duplicates': 'use-first' })"/>
-                  <xsl:variable name="on" as="xs:integer*" select="sort(map:keys($first-on))"/>
-                  <xsl:if test="exists($on)">
-                    <li class="index-entry">
-                      <span class="index-name"><xsl:value-of select="tk:main-name(.)"/></span>
-                      <xsl:variable name="note" select="normalize-space(tei:note[1])"/>
-                      <xsl:if test="$note"><span class="index-note">, <xsl:value-of select="$note"/></span></xsl:if>
-                      <xsl:text> </xsl:text>
-                      <span class="index-pages">
-                        <xsl:for-each select="$on">
-                          <xsl:variable name="page" select="."/>
-                          <xsl:if test="position() gt 1">, </xsl:if>
-                          <a href="{tk:part-href($first-on($page))}">
-                            <xsl:value-of select="$page"/>
-                          </a>
-                        </xsl:for-each>
-                      </span>
-                    </li>
-                  </xsl:if>
+                <xsl:for-each select="current-group()">
+                  <li class="index-entry" id="tk-index-{@n}">
+                    <span class="index-name"><xsl:value-of select="@name"/></span>
+                    <xsl:if test="@note ne ''"><span class="index-note">, <xsl:value-of select="@note"/></span></xsl:if>
+                    <xsl:text> </xsl:text>
+                    <span class="index-pages">
+                      <xsl:for-each select="tk:on">
+                        <xsl:if test="position() gt 1">, </xsl:if>
+                        <a href="{tk:part-href(@anchor)}"><xsl:value-of select="@page"/></a>
+                      </xsl:for-each>
+                    </span>
+                  </li>
                 </xsl:for-each>
               </ul>
             </section>
-          </xsl:for-each>
+          </xsl:for-each-group>
         </section>
       </xsl:with-param>
     </xsl:call-template>

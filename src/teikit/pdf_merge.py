@@ -68,6 +68,9 @@ class Part:
     path: Path
     #: the number printed on its first page (the front matter: 1, printed i)
     start: int
+    #: it goes on from the part before (the index in parts): its bookmarks go under that
+    #: part's last one, as its headings would have in one layout
+    continues: bool = False
 
 
 @dataclass
@@ -126,7 +129,11 @@ def _survey(part: Part, plan: _Plan, first: bool) -> None:
                 moved = _retarget(dest, pages)
                 if moved is not None and name not in plan.dests:
                     plan.dests[name] = moved
-        plan.outline += _marks(src.open_outline().root, pages)
+        marks = _marks(src.open_outline().root, pages)
+        if part.continues and plan.outline:
+            plan.outline[-1].children += marks
+        else:
+            plan.outline += marks
         if first:
             plan.version = max(str(src.pdf_version), "1.5")
         if first and len(pages) % 2:  # an empty page (one without contents), the size of the one before

@@ -40,6 +40,10 @@ class Task:
     attachments: tuple[tuple[str, bytes, str], ...] = ()
     #: the date the PDF bears (the TEI's latest change)
     when: str = "2000-01-01"
+    #: a part that flows on into the next (the index): the prefix of its items' ids,
+    #: ``PREFIX<n>``; its last page is left out and the items that start on it are
+    #: left to the next part (see :func:`lay_part`). Such a part has a known start.
+    carry: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Laid:
     diagnostics: list[Diagnostic]
     #: seconds the process waited to learn the part's start
     waited: float = 0.0
+    #: a part that carries (Task.carry): the number of the first item it left to the next
+    carried: int | None = None
 
 
 def lay_part(task: Task, ask: Any) -> Laid:
@@ -75,10 +81,23 @@ def lay_part(task: Task, ask: Any) -> Laid:
     with _weasyprint_messages(task.diag_path, found):
         html = weasyprint.HTML(string=task.html, url_fetcher=_NoFetch())
         doc = layout_from(html, numbered, stylesheets=[_css()], pdf_variant=VARIANT)
+        carried = _carried(doc, task.carry) if task.carry else None
+        if carried is not None:
+            doc = doc.copy(doc.pages[:-1])
         data = pdf_bytes(doc, list(task.attachments), task.when)
     Path(task.path).write_bytes(data)
     return Laid(task.key, task.path, starts[0] if starts else 1, len(doc.pages), anchor_pages(doc), found,
-                 waited[0])
+                 waited[0], carried)
+
+
+def _carried(doc: Any, prefix: str) -> int | None:
+    """The first item that starts on the last page, to be laid out again at the top of the next
+    part; None when the part keeps its last page (it has one page, or no item starts on its last)."""
+    if len(doc.pages) < 2:
+        return None
+    on_last = [int(a[len(prefix):]) for a in doc.pages[-1].anchors
+               if a.startswith(prefix) and a[len(prefix):].isdigit()]
+    return min(on_last) if on_last else None
 
 
 # ------------------------------------------------------------ the layouts

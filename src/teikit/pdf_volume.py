@@ -40,7 +40,7 @@ from typing import Any
 
 from teikit.diagnostics import Diagnostic, diag
 from teikit.pdf_merge import Part, merge
-from teikit.pdf_parts import InProcess, Task, Workers, layouts
+from teikit.pdf_parts import InProcess, Laid, Task, Workers, layouts
 from teikit.site_summary import TK as SUMMARY_NS
 from teikit.site_summary import summarize
 from teikit.writer import move_if_changed
@@ -51,6 +51,12 @@ _TEI = "{http://www.tei-c.org/ns/1.0}TEI"
 #: a layout's length, so small parts are cheaper per page (bench/README.md);
 #: each part adds its own font subsets (a few KB each) to the volume.
 CHUNK_DOCS = 20
+
+#: Page numbers (each a link) in one part of the index: its layout then needs about
+#: what a chunk of documents does (bench/README.md).
+INDEX_LINKS = 3000
+#: The prefix of the ids of the index's entries (tei2print.xsl: tk-index-N).
+INDEX_ITEM = "tk-index-"
 
 
 # ---------------------------------------------------------------- volume
@@ -157,14 +163,15 @@ def _parsed(path: str) -> Any:
                                                     else "utf-8-sig"))
 
 
-def _transform(template: str, params: dict[str, Any], path: str, diagnostics: list[Diagnostic]) -> str:
+def _transform(template: str, params: dict[str, Any], path: str, diagnostics: list[Diagnostic],
+               empty_ok: bool = False) -> str:
     from teikit.pdf import _STATE, TK
 
     sheet = _STATE["sheet"]
     sheet.set_params(params)
     result = sheet.call(f"{TK}{template}", path)
     diagnostics += [d for d in result.diagnostics if d.code not in ("TK301", "TK302")]
-    if not result.output:
+    if not result.output and not (empty_ok and not any(d.code == "TK304" for d in result.diagnostics)):
         raise RuntimeError(f"the transform of the volume's {template} failed")
     return result.output
 
@@ -191,6 +198,44 @@ class _Clock:
         self.since = now
 
 
+def _index(edition: _Edition, lay: InProcess | Workers, front: Task, mentions: list[str], key: int,
+           page: int, tmp: Path, diagnostics: list[Diagnostic]) -> list[Laid]:
+    """The front matter laid out beside the index's first part, then the index's other parts:
+    the laid front matter and the index's parts, in order.
+
+    The index is one list whose every page number is a link, and a layout's memory grows
+    with its boxes, so it is laid out in parts of at most INDEX_LINKS page numbers, one
+    after another: each part leaves out its last page, and the next starts with the entries
+    that began there (pdf_parts.lay_part), so the parts' pages read as one list.
+    """
+    path = front.diag_path
+    params = {"documents": [], "doc-ids": [], "summaries": edition.summaries, "anchor-pages": mentions}
+    sizes = [int(n) for n in _transform("print-index-sizes", params, path, diagnostics,
+                                        empty_ok=True).split()]
+    laid: list[Laid] = []
+    first = 1
+    waiting = [front]
+    while True:
+        last, links = first, sizes[first - 1] if sizes else 0
+        while last < len(sizes) and links + sizes[last] <= INDEX_LINKS:
+            links += sizes[last]
+            last += 1
+        more = last < len(sizes)
+        html = _transform("print-index", {**params, "index-from": first, "index-to": last if more else 0},
+                          path, diagnostics)
+        task = Task(key, html, str(tmp / f"index-{key:05d}.pdf"), page, path, when=edition.when,
+                    carry=INDEX_ITEM if more else "")
+        done = lay.lay([*waiting, task])
+        waiting = []
+        diagnostics += done[-1].diagnostics
+        laid += done
+        if not more:
+            return laid
+        first = done[-1].carried or last + 1
+        page += done[-1].pages
+        key += 1
+
+
 def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
           diagnostics: list[Diagnostic], clock: _Clock) -> Made:
     path = str(target)
@@ -206,14 +251,12 @@ def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
                                             "doc-pages": [f"{i} {pages[i]}" for i in edition.order]},
                             path, diagnostics)
     mentions = [f"{a} {p}" for a, p in pages.items() if "-m" in a]
-    index_html = _transform("print-index", {**everything, "anchor-pages": mentions}, path, diagnostics)
-    front, index = lay.lay([
-        Task(0, front_html, str(tmp / "front.pdf"), 1, path, tuple(edition.attachments), edition.when),
-        Task(len(body) + 1, index_html, str(tmp / "index.pdf"), index_page, path, when=edition.when)])
-    diagnostics += front.diagnostics + index.diagnostics
+    front = Task(0, front_html, str(tmp / "front.pdf"), 1, path, tuple(edition.attachments), edition.when)
+    index = _index(edition, lay, front, mentions, len(body) + 1, index_page, tmp, diagnostics)
+    diagnostics += index[0].diagnostics  # the front matter's
     clock.lap("volume: front matter and index")
     parts = [Part(tmp / "front.pdf", 1), *(Part(Path(laid.path), laid.start) for laid in body),
-             Part(tmp / "index.pdf", index_page)]
+             *(Part(Path(laid.path), laid.start, continues=n > 1) for n, laid in enumerate(index[1:], 1))]
     total = merge(parts, tmp / "merged.pdf")
     written = move_if_changed(tmp / "merged.pdf", target)  # the folder is beside the target
     clock.lap("volume: merge")
