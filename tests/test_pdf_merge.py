@@ -174,3 +174,38 @@ def test_a_volume_of_the_front_matter_alone(parts: list[Part], tmp_path: Path) -
         assert not any(Name.Annots in page.obj and any(
             str(a.get(Name.A, {}).get(Name.URI, "")).startswith("teikit-anchor:") for a in page.obj.Annots)
             for page in pdf.pages)
+
+
+# ------------------------------------------------ a part that flows into the next
+
+def _items(html_items: str) -> object:
+    import weasyprint
+
+    css = "@page { size: A6; margin: 10mm } li { break-inside: avoid } body { font-size: 10pt }"
+    return weasyprint.HTML(string=f"<style>{css}</style><ul>{html_items}</ul>").render()
+
+
+def _item(n: int, words: int) -> str:
+    return f'<li id="tk-index-{n}">Entry {n} ' + "word " * words + "</li>"
+
+
+def test_a_flowing_part_leaves_the_entries_of_its_last_page_to_the_next() -> None:
+    from teikit.pdf_parts import _carried
+
+    doc = _items("".join(_item(n, 3) for n in range(1, 80)))
+    assert len(doc.pages) >= 3
+    carried = _carried(doc, "tk-index-")
+    on_last = [a for a in doc.pages[-1].anchors if a.startswith("tk-index-") and a[9:].isdigit()]
+    assert carried == min(int(a[9:]) for a in on_last)
+    assert f"tk-index-{carried}" not in doc.pages[-2].anchors  # it starts on the last page
+
+
+def test_an_entry_that_runs_onto_the_last_page_keeps_the_page() -> None:
+    from teikit.pdf_parts import _carried
+
+    # entry 2 is longer than a page: it runs from a page before onto the last, where entry 3 starts
+    doc = _items(_item(1, 3) + _item(2, 1200) + _item(3, 3))
+    assert len(doc.pages) >= 3 and "tk-index-3" in doc.pages[-1].anchors
+    assert "tk-index-2" in doc.pages[-1].anchors and "tk-index-2" in doc.pages[-2].anchors
+    assert _carried(doc, "tk-index-") is None
+    assert _carried(_items(_item(1, 3)), "tk-index-") is None  # one page: nothing to carry

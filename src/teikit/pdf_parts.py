@@ -92,12 +92,16 @@ def lay_part(task: Task, ask: Any) -> Laid:
 
 def _carried(doc: Any, prefix: str) -> int | None:
     """The first item that starts on the last page, to be laid out again at the top of the next
-    part; None when the part keeps its last page (it has one page, or no item starts on its last)."""
+    part; None when the part keeps its last page: it has one page, no item starts on its last,
+    or an item runs over onto it from the page before (WeasyPrint gives an element's anchor on
+    every page it stands on)."""
     if len(doc.pages) < 2:
         return None
-    on_last = [int(a[len(prefix):]) for a in doc.pages[-1].anchors
-               if a.startswith(prefix) and a[len(prefix):].isdigit()]
-    return min(on_last) if on_last else None
+    last, before = doc.pages[-1].anchors, doc.pages[-2].anchors
+    items = [a for a in last if a.startswith(prefix) and a[len(prefix):].isdigit()]
+    if not items or any(a in before for a in items):
+        return None
+    return min(int(a[len(prefix):]) for a in items)
 
 
 # ------------------------------------------------------------ the layouts
