@@ -325,6 +325,44 @@ def test_an_index_laid_out_in_parts_reads_as_one(tmp_path: Path, monkeypatch: py
         assert text.count(f"Person{i:03d} Surname") == 1, i
 
 
+def test_contents_laid_out_in_parts_read_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contents of 90 documents in parts of at most 40: each part leaves its last page to the
+    next, the first part is laid out again with the introduction's and conventions' pages."""
+    from teikit import pdf_volume
+    from teikit.pdf import build_pdfs
+
+    edition = tmp_path / "tei"
+    edition.mkdir()
+    (edition / "persons.xml").write_text(PERSONS, encoding="utf-8")
+    (edition / "places.xml").write_text(PLACES, encoding="utf-8")
+    for d in range(90):
+        title = f"Short note {d:02d}" + (" with a title long enough to run over onto a second line of"
+                                        " the contents, as titles of telegrams do" if d % 7 == 0 else "")
+        (edition / f"n{d:02d}.xml").write_text(document(f"N{d}", title, f"1952-03-{d % 28 + 1:02d}", 1),
+                                               encoding="utf-8")
+    merged: list[list[str]] = []
+    merge = pdf_volume.merge
+    monkeypatch.setattr(pdf_volume, "merge", lambda parts, target: (
+        merged.append([p.path.name for p in parts]), merge(parts, target))[1])
+    one = build_pdfs([edition], tmp_path / "one", SETTINGS, documents=False, volume=True, jobs=2)
+    monkeypatch.setattr(pdf_volume, "CONTENTS_ENTRIES", 40)
+    parts = build_pdfs([edition], tmp_path / "parts", SETTINGS, documents=False, volume=True, jobs=2)
+    assert not one.errors and not parts.errors, (one.errors, parts.errors)
+    front_parts = [sum(n.startswith("front-") for n in names) for names in merged]
+    assert front_parts[0] == 1 and front_parts[1] >= 3, front_parts
+    a, b = page_texts(tmp_path / "one" / "volume.pdf"), page_texts(tmp_path / "parts" / "volume.pdf")
+    assert len(a) == len(b)
+    for n, (x, y) in enumerate(zip(a, b, strict=True)):
+        assert x == y, f"page {n + 1} differs"
+    assert links_and_outline(tmp_path / "one" / "volume.pdf") == \
+        links_and_outline(tmp_path / "parts" / "volume.pdf")
+    contents = flat(" ".join(b[2:6]))
+    for d in range(90):  # every document once, with its number
+        assert contents.count(f"Short note {d:02d}") == 1, d
+    given = re.search(r"Introduction [. ]*\b([ivx]+) Editorial", contents)
+    assert given and "An introduction of one paragraph" in b[page_of(b, given.group(1))], contents[:300]
+
+
 def test_a_part_that_fails_leaves_no_volume_and_no_process(edition: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing

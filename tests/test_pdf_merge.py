@@ -209,3 +209,16 @@ def test_an_entry_that_runs_onto_the_last_page_keeps_the_page() -> None:
     assert "tk-index-2" in doc.pages[-1].anchors and "tk-index-2" in doc.pages[-2].anchors
     assert _carried(doc, "tk-index-") is None
     assert _carried(_items(_item(1, 3)), "tk-index-") is None  # one page: nothing to carry
+
+
+def test_a_part_whose_first_item_starts_on_its_last_page_keeps_it() -> None:
+    import weasyprint
+
+    from teikit.pdf_parts import _carried
+
+    css = "@page { size: A6; margin: 10mm } .title { break-after: page }"
+    items = "".join(_item(n, 3) for n in range(1, 4))
+    html = f"<style>{css}</style><p class='title'>Title page</p><ul>{items}</ul>"
+    doc = weasyprint.HTML(string=html).render()
+    assert len(doc.pages) == 2 and "tk-index-1" in doc.pages[-1].anchors
+    assert _carried(doc, "tk-index-") is None

@@ -76,6 +76,15 @@
   <xsl:param name="index-from" as="xs:integer" select="1"/>
   <xsl:param name="index-to" as="xs:integer" select="0"/>
 
+  <!-- The part of the contents to make (tk:print-front): its first and last
+       documents, counted from 1 in the volume's order; $contents-to 0: to
+       the end. With the contents in parts, $front-pages gives the pages of
+       the introduction and the conventions ("introduction 5"), which stand
+       in another part. -->
+  <xsl:param name="contents-from" as="xs:integer" select="1"/>
+  <xsl:param name="contents-to" as="xs:integer" select="0"/>
+  <xsl:param name="front-pages" as="xs:string*" select="()"/>
+
   <!-- Names of the fonts the PDF is set in, for the colophon. -->
   <xsl:param name="fonts" as="xs:string" select="''"/>
 
@@ -152,15 +161,23 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The front matter, or the part of it with the contents' entries
+       $contents-from to $contents-to (0: to the end): the title page and
+       colophon come with the first part, the introduction and the
+       conventions with the last. -->
   <xsl:template name="tk:print-front">
     <xsl:call-template name="tk:print-shell">
       <xsl:with-param name="title" select="$edition-title"/>
       <xsl:with-param name="tei" select="()"/>
       <xsl:with-param name="content">
-        <xsl:call-template name="tk:title-page"/>
+        <xsl:if test="$contents-from le 1">
+          <xsl:call-template name="tk:title-page"/>
+        </xsl:if>
         <xsl:call-template name="tk:contents"/>
-        <xsl:call-template name="tk:introduction"/>
-        <xsl:call-template name="tk:print-conventions"/>
+        <xsl:if test="$contents-to le 0">
+          <xsl:call-template name="tk:introduction"/>
+          <xsl:call-template name="tk:print-conventions"/>
+        </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -219,15 +236,36 @@
   <xsl:template name="tk:contents">
     <xsl:variable name="pages" as="map(xs:string, xs:string)" select="map:merge(
         for $p in $doc-pages return map { substring-before($p, ' '): substring-after($p, ' ') })"/>
-    <nav class="contents" id="contents">
-      <h1 class="part-title" data-head="{tk:p('contents')}"><xsl:value-of select="tk:p('contents')"/></h1>
+    <xsl:variable name="front" as="map(xs:string, xs:string)" select="map:merge(
+        for $p in $front-pages return map { substring-before($p, ' '): substring-after($p, ' ') })"/>
+    <xsl:variable name="to" select="if ($contents-to gt 0) then $contents-to else count($tk:ordered)"/>
+    <nav class="contents{' contents-continued'[$contents-from gt 1]}">
+      <xsl:choose>
+        <xsl:when test="$contents-from le 1">
+          <xsl:attribute name="id" select="'contents'"/>
+          <h1 class="part-title" data-head="{tk:p('contents')}"><xsl:value-of select="tk:p('contents')"/></h1>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:attribute name="data-head" select="tk:p('contents')"/>
+        </xsl:otherwise>
+      </xsl:choose>
       <ol class="toc">
-        <xsl:if test="exists($introduction)">
-          <li class="toc-front"><a href="#introduction"><xsl:value-of select="tk:p('introduction')"/></a></li>
+        <xsl:if test="$contents-from le 1">
+          <xsl:for-each select="('introduction'[exists($introduction)], 'conventions')">
+            <li class="toc-front">
+              <!-- in the same part: a page WeasyPrint counts; else the page teikit gives -->
+              <a href="{if (map:size($front) eq 0) then '#' || . else tk:part-href(.)}">
+                <xsl:if test="map:contains($front, .)">
+                  <xsl:attribute name="data-page" select="format-integer(xs:integer($front(.)), 'i')"/>
+                </xsl:if>
+                <xsl:value-of select="if (. = 'introduction') then tk:p('introduction') else tk:text('conventions')"/>
+              </a>
+            </li>
+          </xsl:for-each>
         </xsl:if>
-        <li class="toc-front"><a href="#conventions"><xsl:value-of select="tk:text('conventions')"/></a></li>
         <xsl:for-each select="$tk:ordered">
-          <li class="toc-doc">
+          <xsl:if test="position() ge $contents-from and position() le $to">
+          <li class="toc-doc" id="tk-toc-{position()}">
             <a href="{tk:part-href(@id)}" data-page="{$pages(@id)}">
               <span class="toc-n"><xsl:value-of select="position()"/>.</span>
               <xsl:text> </xsl:text>
@@ -237,9 +275,12 @@
               </xsl:for-each>
             </a>
           </li>
+          </xsl:if>
         </xsl:for-each>
-        <li class="toc-back"><a href="{tk:part-href('index')}" data-page="{$index-page}"><xsl:value-of
-            select="tk:p('index')"/></a></li>
+        <xsl:if test="$contents-to le 0">
+          <li class="toc-back"><a href="{tk:part-href('index')}" data-page="{$index-page}"><xsl:value-of
+              select="tk:p('index')"/></a></li>
+        </xsl:if>
       </ol>
     </nav>
   </xsl:template>

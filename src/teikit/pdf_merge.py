@@ -70,7 +70,10 @@ class Part:
     start: int
     #: it goes on from the part before (the index in parts): its bookmarks go under that
     #: part's last one, as its headings would have in one layout
-    continues: bool = False
+    nests: bool = False
+    #: front matter (numbered in roman numerals): the first part always is, and so are the
+    #: parts right after it that say so (the contents in parts)
+    front: bool = False
 
 
 @dataclass
@@ -91,6 +94,7 @@ class _Plan:
 
     version: str = "1.7"  # the front matter's, at least 1.5 (object streams)
     counts: list[int] = field(default_factory=list)
+    front_parts: int = 1  # the parts of the front matter: the first, and those after it marked front
     padding: bytes | None = None  # the MediaBox of the empty page after an odd front matter
     dests: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     outline: list[_Mark] = field(default_factory=list)
@@ -104,8 +108,10 @@ def merge(parts: list[Part], target: Path) -> int:
     """Write to ``target`` the merged PDF of the front matter (first) and the other parts;
     its page count. One part is open at a time, and its objects go to the file as they are read."""
     plan = _Plan()
+    while plan.front_parts < len(parts) and parts[plan.front_parts].front:
+        plan.front_parts += 1
     for n, part in enumerate(parts):
-        _survey(part, plan, first=n == 0)
+        _survey(part, plan, first=n == 0, front_ends=n == plan.front_parts - 1)
     try:
         with open(target, "wb") as file:
             _write(parts, plan, _Writer(file, plan.version))
@@ -117,7 +123,7 @@ def merge(parts: list[Part], target: Path) -> int:
 
 # -- the first reading: pages, named destinations, bookmarks ----------------------------------
 
-def _survey(part: Part, plan: _Plan, first: bool) -> None:
+def _survey(part: Part, plan: _Plan, first: bool, front_ends: bool) -> None:
     start = plan.pages  # the index of its first page in the volume
     with pikepdf.open(part.path) as src:
         pages = {page.obj.objgen: start + i for i, page in enumerate(src.pages)}
@@ -130,14 +136,14 @@ def _survey(part: Part, plan: _Plan, first: bool) -> None:
                 if moved is not None and name not in plan.dests:
                     plan.dests[name] = moved
         marks = _marks(src.open_outline().root, pages)
-        if part.continues and plan.outline:
+        if part.nests and plan.outline:
             plan.outline[-1].children += marks
         else:
             plan.outline += marks
         if first:
             plan.version = max(str(src.pdf_version), "1.5")
-        if first and len(pages) % 2:  # an empty page (one without contents), the size of the one before
-            plan.padding = _serialise(src.pages[-1].mediabox, _Refs.none)
+        if front_ends and sum(plan.counts) % 2:  # an empty page (one without contents), the size of
+            plan.padding = _serialise(src.pages[-1].mediabox, _Refs.none)  # the one before
 
 
 def _retarget(dest: Any, pages: dict[tuple[int, int], int]) -> tuple[int, bytes] | None:
@@ -193,13 +199,13 @@ def _write(parts: list[Part], plan: _Plan, out: _Writer) -> None:
                 out.put(_page(p.obj, refs), page)
                 refs.drain()
                 page += 1
-        if not n and plan.padding is not None:
+        if n == plan.front_parts - 1 and plan.padding is not None:
             out.put(b"<</Type /Page /MediaBox " + plan.padding + b" /Resources <<>> /Parent %d 0 R>>"
                     % _PAGES, page)
             page += 1
     kids = b" ".join(b"%d 0 R" % num for num in range(_FIRST_PAGE, page))
     out.put(b"<</Type /Pages /Kids [%s] /Count %d>>" % (kids, page - _FIRST_PAGE), _PAGES)
-    body = plan.counts[0] + (plan.padding is not None)
+    body = sum(plan.counts[:plan.front_parts]) + (plan.padding is not None)
     names.append(b"/Dests %d 0 R" % _dest_tree(plan.dests, out))
     catalog += [b"/Pages %d 0 R" % _PAGES, b"/Names <<%s>>" % b" ".join(names),
                 b"/Outlines %d 0 R" % _outline(plan.outline, out),

@@ -93,15 +93,19 @@ def lay_part(task: Task, ask: Any) -> Laid:
 def _carried(doc: Any, prefix: str) -> int | None:
     """The first item that starts on the last page, to be laid out again at the top of the next
     part; None when the part keeps its last page: it has one page, no item starts on its last,
-    or an item runs over onto it from the page before (WeasyPrint gives an element's anchor on
-    every page it stands on)."""
+    an item runs over onto it from the page before (WeasyPrint gives an element's anchor on
+    every page it stands on), or the part's first item starts there (the next part would not
+    move on)."""
     if len(doc.pages) < 2:
         return None
     last, before = doc.pages[-1].anchors, doc.pages[-2].anchors
     items = [a for a in last if a.startswith(prefix) and a[len(prefix):].isdigit()]
     if not items or any(a in before for a in items):
         return None
-    return min(int(a[len(prefix):]) for a in items)
+    carried = min(int(a[len(prefix):]) for a in items)
+    first = min(int(a[len(prefix):]) for page in doc.pages for a in page.anchors
+                if a.startswith(prefix) and a[len(prefix):].isdigit())
+    return carried if carried > first else None  # the part's first item stays: the next part moves on
 
 
 # ------------------------------------------------------------ the layouts

@@ -33,7 +33,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ from teikit.site_summary import summarize
 from teikit.writer import move_if_changed
 
 _TEI = "{http://www.tei-c.org/ns/1.0}TEI"
+Attachments = tuple[tuple[str, bytes, str], ...]
 
 #: Documents in one part of the volume. WeasyPrint's cost per page grows with
 #: a layout's length, so small parts are cheaper per page (bench/README.md);
@@ -57,6 +58,10 @@ CHUNK_DOCS = 20
 INDEX_LINKS = 3000
 #: The prefix of the ids of the index's entries (tei2print.xsl: tk-index-N).
 INDEX_ITEM = "tk-index-"
+#: Documents in one part of the contents (each a line with a link and a dot leader).
+CONTENTS_ENTRIES = 400
+#: The prefix of the ids of the contents' entries (tei2print.xsl: tk-toc-N).
+CONTENTS_ITEM = "tk-toc-"
 
 
 # ---------------------------------------------------------------- volume
@@ -198,42 +203,85 @@ class _Clock:
         self.since = now
 
 
-def _index(edition: _Edition, lay: InProcess | Workers, front: Task, mentions: list[str], key: int,
-           page: int, tmp: Path, diagnostics: list[Diagnostic]) -> list[Laid]:
-    """The front matter laid out beside the index's first part, then the index's other parts:
-    the laid front matter and the index's parts, in order.
+@dataclass
+class _Flow:
+    """A list laid out in parts, one after another (the contents, the index): each part holds
+    items of at most ``limit`` in weight; each but the last leaves out its last page, and the
+    next part starts with the items that began there (pdf_parts.lay_part), so the parts' pages
+    read as one list. A layout's memory grows with its boxes, and these lists with the volume."""
 
-    The index is one list whose every page number is a link, and a layout's memory grows
-    with its boxes, so it is laid out in parts of at most INDEX_LINKS page numbers, one
-    after another: each part leaves out its last page, and the next starts with the entries
-    that began there (pdf_parts.lay_part), so the parts' pages read as one list.
-    """
-    path = front.diag_path
-    params = {"documents": [], "doc-ids": [], "summaries": edition.summaries, "anchor-pages": mentions}
-    sizes = [int(n) for n in _transform("print-index-sizes", params, path, diagnostics,
-                                        empty_ok=True).split()]
-    laid: list[Laid] = []
-    first = 1
-    waiting = [front]
-    while True:
-        last, links = first, sizes[first - 1] if sizes else 0
-        while last < len(sizes) and links + sizes[last] <= INDEX_LINKS:
-            links += sizes[last]
+    template: str
+    #: the stylesheet's parameters for the part's first and last items
+    names: tuple[str, str]
+    params: dict[str, Any]
+    #: the weight of each item (the index: its page numbers, each a link; the contents: 1)
+    sizes: list[int]
+    limit: int
+    prefix: str  # of the items' ids, PREFIX<n> (tei2print.xsl)
+    stem: str  # of the parts' file names
+    key: int
+    page: int
+    step: int = 1  # from one part's key to the next's
+    task: Task | None = None
+    first: int = 1
+    last: int = 0
+    laid: list[Laid] = field(default_factory=list)
+    #: the stylesheet's parameters of each part's items
+    ranges: list[dict[str, int]] = field(default_factory=list)
+    done: bool = False
+
+    def next(self, edition: _Edition, tmp: Path, path: str, diagnostics: list[Diagnostic],
+             extra: dict[str, Any] | None = None, attachments: Attachments = ()) -> Task:
+        """The next part to lay out."""
+        last, weight = self.first, self.sizes[self.first - 1] if self.sizes else 0
+        while last < len(self.sizes) and weight + self.sizes[last] <= self.limit:
+            weight += self.sizes[last]
             last += 1
-        more = last < len(sizes)
-        html = _transform("print-index", {**params, "index-from": first, "index-to": last if more else 0},
-                          path, diagnostics)
-        task = Task(key, html, str(tmp / f"index-{key:05d}.pdf"), page, path, when=edition.when,
-                    carry=INDEX_ITEM if more else "")
-        done = lay.lay([*waiting, task])
-        waiting = []
-        diagnostics += done[-1].diagnostics
-        laid += done
-        if not more:
-            return laid
-        first = done[-1].carried or last + 1
-        page += done[-1].pages
-        key += 1
+        self.last = last
+        more = last < len(self.sizes)
+        self.ranges.append({self.names[0]: self.first, self.names[1]: last if more else 0})
+        html = _transform(self.template, {**self.params, **(extra or {}), **self.ranges[-1]}, path,
+                          diagnostics)
+        self.task = Task(self.key, html, str(tmp / f"{self.stem}-{len(self.laid):05d}.pdf"), self.page, path,
+                         attachments, edition.when, carry=self.prefix if more else "")
+        return self.task
+
+    def took(self, laid: Laid, diagnostics: list[Diagnostic]) -> None:
+        """A part laid out: on to the next, or done."""
+        diagnostics += laid.diagnostics
+        self.laid.append(laid)
+        self.done = self.last >= len(self.sizes)
+        self.first = laid.carried or self.last + 1
+        self.page += laid.pages
+        self.key += self.step
+
+
+def _flows(lay: InProcess | Workers, flows: list[_Flow], make: Any, diagnostics: list[Diagnostic]) -> None:
+    """Lay the flows out side by side, each a part at a time."""
+    while not all(f.done for f in flows):
+        todo = [f for f in flows if not f.done]
+        done = {laid.key: laid for laid in lay.lay([make(f) for f in todo])}
+        for f in todo:
+            f.took(done[f.key], diagnostics)
+
+
+def _relay_contents(edition: _Edition, lay: InProcess | Workers, front: _Flow, tmp: Path, path: str,
+                    diagnostics: list[Diagnostic]) -> None:
+    """The contents' first part again, with the pages of the introduction and the conventions,
+    which stand in the front matter's last part. Only those numbers change, and they stand at
+    the end of their lines, after a dot leader: the part's pages break as before."""
+    end = front.laid[-1]
+    numbers = [f"{name} {end.start + end.anchors[name] - 1}" for name in ("introduction", "conventions")
+               if name in end.anchors]
+    html = _transform(front.template, {**front.params, **front.ranges[0], "front-pages": numbers}, path,
+                      diagnostics)
+    before = front.laid[0]
+    task = Task(before.key, html, before.path, before.start, path, tuple(edition.attachments), edition.when,
+                carry=CONTENTS_ITEM)
+    (again,) = lay.lay([task])
+    if (again.pages, again.carried) != (before.pages, before.carried):
+        raise RuntimeError("the contents' first part broke its pages otherwise when laid out again")
+    front.laid[0] = again
 
 
 def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
@@ -247,16 +295,35 @@ def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
     pages = {a: laid.start + p - 1 for laid in body for a, p in laid.anchors.items()}
     index_page = body[-1].start + body[-1].pages
     everything = {"documents": [], "doc-ids": [], "summaries": edition.summaries}
-    front_html = _transform("print-front", {**everything, "index-page": index_page,
-                                            "doc-pages": [f"{i} {pages[i]}" for i in edition.order]},
-                            path, diagnostics)
     mentions = [f"{a} {p}" for a, p in pages.items() if "-m" in a]
-    front = Task(0, front_html, str(tmp / "front.pdf"), 1, path, tuple(edition.attachments), edition.when)
-    index = _index(edition, lay, front, mentions, len(body) + 1, index_page, tmp, diagnostics)
-    diagnostics += index[0].diagnostics  # the front matter's
+    index_params = {**everything, "anchor-pages": mentions}
+    sizes = [int(n) for n in _transform("print-index-sizes", index_params, path, diagnostics,
+                                        empty_ok=True).split()]
+    # the keys order a run's parts: the front matter's (0, -1, …) before the index's
+    doc_pages = [f"{i} {pages[i]}" for i in edition.order]
+    front = _Flow("print-front", ("contents-from", "contents-to"),
+                  {**everything, "index-page": index_page, "doc-pages": doc_pages},
+                  [1] * len(edition.order), CONTENTS_ENTRIES, CONTENTS_ITEM, "front", 0, 1, step=-1)
+    index = _Flow("print-index", ("index-from", "index-to"), index_params, sizes, INDEX_LINKS,
+                  INDEX_ITEM, "index", len(body) + 1, index_page)
+
+    def make(flow: _Flow) -> Task:
+        if flow is index:
+            return flow.next(edition, tmp, path, diagnostics)
+        # the contents in parts give the introduction's and the conventions' pages as numbers,
+        # known once the last part is laid out: the first part is laid out again then (below)
+        # (set every time: the stylesheet keeps a parameter from one transform to the next)
+        extra = {"front-pages": ["introduction 1", "conventions 1"] if flow.sizes[flow.limit:] else []}
+        return flow.next(edition, tmp, path, diagnostics, extra,
+                         tuple(edition.attachments) if not flow.laid else ())
+
+    _flows(lay, [front, index], make, diagnostics)
+    if len(front.laid) > 1:
+        _relay_contents(edition, lay, front, tmp, path, diagnostics)
     clock.lap("volume: front matter and index")
-    parts = [Part(tmp / "front.pdf", 1), *(Part(Path(laid.path), laid.start) for laid in body),
-             *(Part(Path(laid.path), laid.start, continues=n > 1) for n, laid in enumerate(index[1:], 1))]
+    parts = [*(Part(Path(laid.path), laid.start, front=True) for laid in front.laid),
+             *(Part(Path(laid.path), laid.start) for laid in body),
+             *(Part(Path(laid.path), laid.start, nests=n > 0) for n, laid in enumerate(index.laid))]
     total = merge(parts, tmp / "merged.pdf")
     written = move_if_changed(tmp / "merged.pdf", target)  # the folder is beside the target
     clock.lap("volume: merge")
