@@ -17,7 +17,9 @@ pages, as in printed editions; the documents start on page 1, a right page,
 and the index follows them. The front matter and the index are laid out
 last, when the pages of the documents and of every mention are known: the
 contents give each document's page, the index each page a name stands on
-once.
+once. Both grow with the volume, so each is laid out in parts too, one
+after another (:class:`_Flow`): each part leaves its last page out, and the
+next starts with the entries that began there.
 
 Nor does the parent hold the edition: it reads each document once for its
 summary (``site_summary``: title, date, mentions of registered names, a few
