@@ -20,7 +20,7 @@
     <xsl:variable name="entry" select="tk:entry(@ref)"/>
     <xsl:choose>
       <xsl:when test="$entry">
-        <a class="name {local-name()}" href="{$root}{tk:entry-page($entry)}.html#{$entry/@xml:id}">
+        <a class="name {local-name()}" href="{tk:uri($root || tk:entry-page($entry) || '.html#' || $entry/@xml:id)}">
           <xsl:value-of select="normalize-space()"/>
         </a>
         <xsl:if test="normalize-space() ne tk:main-name($entry) and self::tei:persName">
@@ -44,7 +44,7 @@
   </xsl:template>
 
   <xsl:template match="tei:ref[@target]" mode="tk:meta">
-    <a href="{@target}"><xsl:apply-templates mode="#current"/></a>
+    <a href="{tk:uri(@target)}"><xsl:apply-templates mode="#current"/></a>
   </xsl:template>
 
   <!-- The document's date: when it was sent, else when it was made. -->
@@ -147,9 +147,9 @@
           <div class="field field-files" data-pagefind-ignore="all">
             <dt data-pagefind-ignore=""><xsl:value-of select="tk:text('files')"/></dt>
             <dd>
-              <xsl:if test="$tei-href"><a href="{$tei-href}" type="application/tei+xml"><xsl:value-of select="tk:text('tei-source')"/></a></xsl:if>
+              <xsl:if test="$tei-href"><a href="{tk:uri($tei-href)}" type="application/tei+xml"><xsl:value-of select="tk:text('tei-source')"/></a></xsl:if>
               <xsl:if test="$tei-href and $pdf-href"> · </xsl:if>
-              <xsl:if test="$pdf-href"><a href="{$pdf-href}" type="application/pdf"><xsl:value-of select="tk:text('pdf')"/></a></xsl:if>
+              <xsl:if test="$pdf-href"><a href="{tk:uri($pdf-href)}" type="application/pdf"><xsl:value-of select="tk:text('pdf')"/></a></xsl:if>
             </dd>
           </div>
         </xsl:if>
@@ -192,7 +192,7 @@
         <xsl:value-of select="($edition-editors[.] ! (', ed. ' || .)) || ($edition-publisher[.] ! (', ' || .)) || '. '"/>
         <xsl:choose>
           <xsl:when test="$base-url">
-            <a href="{tk:page-url($doc-id)}"><xsl:value-of select="tk:page-url($doc-id)"/></a>
+            <a href="{tk:uri(tk:page-url($doc-id))}"><xsl:value-of select="tk:page-url($doc-id)"/></a>
             <xsl:value-of select="' (' || tk:text('accessed') || ' ' || $build-date || ').'"/>
           </xsl:when>
           <xsl:otherwise>
@@ -215,7 +215,7 @@
           <xsl:value-of select="normalize-space()"/>
         </p>
       </xsl:for-each>
-      <p><a href="{$root}conventions.html"><xsl:value-of select="tk:text('conventions')"/></a></p>
+      <p><a href="{$tk:root}conventions.html"><xsl:value-of select="tk:text('conventions')"/></a></p>
     </details>
   </xsl:template>
 

@@ -128,7 +128,7 @@
         <nav class="register-index" aria-label="{tk:text($key)}: A–Z">
           <ul>
             <xsl:for-each select="sort($entries, (), tk:main-name#1)">
-              <li><a href="#{@xml:id}"><xsl:value-of select="tk:main-name(.)"/></a></li>
+              <li><a href="{tk:uri('#' || @xml:id)}"><xsl:value-of select="tk:main-name(.)"/></a></li>
             </xsl:for-each>
           </ul>
         </nav>
@@ -155,7 +155,7 @@
                   <xsl:if test="position() gt 1">, </xsl:if>
                   <xsl:variable name="url" select="tk:authority-url(.)"/>
                   <xsl:choose>
-                    <xsl:when test="$url"><a href="{$url}"><xsl:value-of select="@type || ' ' || ."/></a></xsl:when>
+                    <xsl:when test="$url"><a href="{tk:uri($url)}"><xsl:value-of select="@type || ' ' || ."/></a></xsl:when>
                     <xsl:otherwise><xsl:value-of select="string-join((@type, normalize-space()), ' ')"/></xsl:otherwise>
                   </xsl:choose>
                 </xsl:for-each>
@@ -174,7 +174,7 @@
                       <xsl:text>: </xsl:text>
                       <xsl:for-each select="tk:mention[@ref = $id]">
                         <xsl:if test="position() gt 1">, </xsl:if>
-                        <a class="mention" href="{$href}#{@anchor}"><xsl:value-of select="."/></a>
+                        <a class="mention" href="{tk:uri($href || '#' || @anchor)}"><xsl:value-of select="."/></a>
                       </xsl:for-each>
                     </li>
                   </xsl:for-each>

@@ -90,13 +90,18 @@
       'generator': 'Made with teikit'
     }"/>
 
+  <!-- One expression, so that Saxon can inline it where it is called (most
+       keys are literals); the report of a missing key is a function of its own. -->
   <xsl:function name="tk:text" as="xs:string">
     <xsl:param name="key" as="xs:string"/>
-    <xsl:variable name="word" select="$tk:l10n($key)"/>
-    <xsl:sequence select="($word, $key)[1]"/>
-    <xsl:if test="empty($word)">
-      <xsl:message select="'TK305&#9;&#9;no label for key ' || $key"/>
-    </xsl:if>
+    <xsl:sequence select="($tk:l10n($key), tk:no-text($key))[1]"/>
+  </xsl:function>
+
+  <!-- An unknown key: reported, and shown as it is. -->
+  <xsl:function name="tk:no-text" as="xs:string">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:message select="'TK305&#9;&#9;no label for key ' || $key"/>
+    <xsl:sequence select="$key"/>
   </xsl:function>
 
 </xsl:stylesheet>

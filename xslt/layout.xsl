@@ -10,6 +10,22 @@
     xmlns="http://www.w3.org/1999/xhtml"
     exclude-result-prefixes="#all">
 
+  <!-- A URL attribute's value as the HTML serializer escapes it (NFC, then
+       each character outside printable ASCII as %HH of its UTF-8 bytes): the
+       stylesheet does it itself, where a URL can hold such characters, so that
+       teikit can switch the serializer's own pass over every attribute of
+       every element off (escape-uri-attributes, src/teikit/xslt.py). Every
+       href and src is either built here or is ASCII by construction (numbers,
+       the page names, encode-for-uri). The bytes are the same either way. -->
+  <xsl:function name="tk:uri" as="xs:string">
+    <xsl:param name="url" as="xs:string"/>
+    <xsl:sequence select="if (escape-html-uri($url) eq $url) then $url
+        else escape-html-uri(normalize-unicode($url))"/>
+  </xsl:function>
+
+  <!-- $root, escaped once: an ASCII path after it needs no escaping. -->
+  <xsl:variable name="tk:root" as="xs:string" select="tk:uri($root)"/>
+
   <!-- One page: $title is the page's own title, $current the navigation key
        of the page (for aria-current), $content what goes into main. Without
        $content, main holds the context item in mode tk:page-content: a document
@@ -33,20 +49,20 @@
         <meta name="generator" content="teikit"/>
         <!-- No icon file: an empty one spares every page a failed request. -->
         <link rel="icon" href="data:,"/>
-        <link rel="stylesheet" href="{$root}assets/teikit.css"/>
+        <link rel="stylesheet" href="{$tk:root}assets/teikit.css"/>
         <xsl:if test="$current = 'search' and $search">
-          <link rel="stylesheet" href="{$root}pagefind/pagefind-ui.css"/>
+          <link rel="stylesheet" href="{$tk:root}pagefind/pagefind-ui.css"/>
         </xsl:if>
       </head>
       <body>
         <a class="skip" href="#main"><xsl:value-of select="tk:text('skip')"/></a>
         <header class="banner">
-          <p class="edition-title"><a href="{$root}index.html"><xsl:value-of select="$edition-title"/></a></p>
+          <p class="edition-title"><a href="{$tk:root}index.html"><xsl:value-of select="$edition-title"/></a></p>
           <nav aria-label="{tk:text('home')}">
             <ul>
               <xsl:for-each select="('documents', 'persons', 'places', 'conventions', 'search'[$search])">
                 <li>
-                  <a href="{$root}{.}.html">
+                  <a href="{$tk:root}{.}.html">
                     <xsl:if test=". = $current"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>
                     <xsl:value-of select="tk:text(.)"/>
                   </a>
@@ -72,9 +88,9 @@
             <xsl:text>.</xsl:text>
           </p>
         </footer>
-        <script src="{$root}assets/teikit.js" defer="defer"></script>
+        <script src="{$tk:root}assets/teikit.js" defer="defer"></script>
         <xsl:if test="$current = 'search' and $search">
-          <script src="{$root}pagefind/pagefind-ui.js"></script>
+          <script src="{$tk:root}pagefind/pagefind-ui.js"></script>
         </xsl:if>
       </body>
     </html>

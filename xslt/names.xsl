@@ -20,20 +20,23 @@
     <xsl:sequence select="($registers ! key('tk:id', $id, .))[1]"/>
   </xsl:function>
 
-  <!-- Each entry's register page and tooltip words, by id (the first entry
-       of an id, as tk:entry finds it): tk:e elements, looked up by key. -->
+  <!-- Each entry's link (from the site's root, escaped: tk:uri) and tooltip
+       words, by id (the first entry of an id, as tk:entry finds it): tk:e
+       elements, looked up by key. -->
   <xsl:function name="tk:entry-info" as="document-node()">
     <xsl:param name="registers" as="document-node()*"/>
     <xsl:document>
       <tk:entries>
         <xsl:for-each select="$registers//*[@xml:id]">
-          <tk:e id="{@xml:id}" page="{tk:entry-page(.)}" tip="{tk:entry-summary(.)}"/>
+          <tk:e id="{@xml:id}" href="{tk:uri(tk:entry-page(.) || '.html#' || @xml:id)}"
+              tip="{tk:entry-summary(.)}"/>
         </xsl:for-each>
       </tk:entries>
     </xsl:document>
   </xsl:function>
 
-  <xsl:key name="tk:entry-info" match="tk:e" use="@id"/>
+  <!-- by the @ref that points to the entry ("#stalin") -->
+  <xsl:key name="tk:entry-info" match="tk:e" use="'#' || @id"/>
 
   <!-- The same, as a result document: teikit calls it once per process and
        passes it back, parsed, as $entry-info. -->
@@ -66,17 +69,44 @@
         match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:rs[@ref]"/>
   </xsl:accumulator>
 
+  <!-- The same numbers for the document being transformed, worked out once
+       from its text's names alone: the accumulator visits every node of the
+       document, and cost a tenth of a document's transform (notes.xsl does the
+       same for footnotes). Only where the accumulator counts from one start:
+       a document with one TEI/text. Elsewhere, and for the nodes of other
+       documents (print's, the conventions' examples), the map has no entry and
+       tk:mention-id asks the accumulator. -->
+  <xsl:variable name="tk:mention-numbers" as="map(xs:string, xs:integer)">
+    <xsl:try select="if (count(/descendant::tei:text[parent::tei:TEI]) eq 1)
+        then tk:numbered(/tei:TEI/tei:text/descendant::*[self::tei:persName | self::tei:placeName
+            | self::tei:orgName | self::tei:rs][@ref])
+        else map{}">
+      <!-- no document is being transformed: the edition's pages, print -->
+      <xsl:catch select="map{}"/>
+    </xsl:try>
+  </xsl:variable>
+
+  <!-- Each of $nodes (in document order, counted from its first) by
+       generate-id(), with the value an accumulator counting them has after
+       it: its place among them, plus those of them inside it. -->
+  <xsl:function name="tk:numbered" as="map(xs:string, xs:integer)">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:sequence select="map:merge($nodes ! map:entry(generate-id(),
+        position() + (if (*) then count(descendant::* intersect $nodes) else 0)))"
+        xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+  </xsl:function>
+
   <xsl:function name="tk:mention-id" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:sequence select="'m' || $name/accumulator-after('tk:mentions')"/>
+    <xsl:variable name="n" select="$tk:mention-numbers(generate-id($name))"/>
+    <xsl:sequence select="'m' || (if (exists($n)) then $n else $name/accumulator-after('tk:mentions'))"/>
   </xsl:function>
 
   <!-- A name: a link to its register entry, with an id the register links
        back to and a tooltip saying who or what it is; a name inside a linked
        name is a span (links do not nest). -->
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name" mode="tk:body">
-    <xsl:variable name="id" select="substring(@ref, 2)[starts-with(current()/@ref, '#')]"/>
-    <xsl:variable name="info" select="($id ! key('tk:entry-info', ., $entry-info))[1]"/>
+    <xsl:variable name="info" select="key('tk:entry-info', string(@ref), $entry-info)[1]"/>
     <xsl:choose>
       <xsl:when test="empty($info)">
         <xsl:if test="@ref">
@@ -85,14 +115,15 @@
         </xsl:if>
         <span class="name {local-name()}{' unresolved'[current()/@ref]}"><xsl:apply-templates mode="#current"/></span>
       </xsl:when>
-      <xsl:when test="ancestor::*[@ref][self::tei:persName | self::tei:placeName | self::tei:orgName | self::tei:rs]">
+      <xsl:when test="ancestor::tei:persName[@ref] or ancestor::tei:placeName[@ref]
+          or ancestor::tei:orgName[@ref] or ancestor::tei:rs[@ref]">
         <span class="name {local-name()}" id="{tk:mention-id(.)}">
           <xsl:apply-templates mode="#current"/>
           <span class="tip" role="tooltip" data-pagefind-ignore=""><xsl:value-of select="$info/@tip"/></span>
         </span>
       </xsl:when>
       <xsl:otherwise>
-        <a class="name {local-name()}" href="{$root}{$info/@page}.html#{$id}" id="{tk:mention-id(.)}">
+        <a class="name {local-name()}" href="{$tk:root}{$info/@href}" id="{tk:mention-id(.)}">
           <xsl:apply-templates mode="#current"/>
           <span class="tip" role="tooltip" data-pagefind-ignore=""><xsl:value-of select="$info/@tip"/></span>
         </a>

@@ -26,9 +26,21 @@
     <xsl:accumulator-rule match="tei:note[ancestor::tei:text][tk:is-footnote(.)]" select="$value + 1"/>
   </xsl:accumulator>
 
+  <!-- The same numbers for the document being transformed, from its
+       footnotes alone (as names.xsl does for mentions): only for a document
+       with one text, where the accumulator counts from one start. -->
+  <xsl:variable name="tk:note-numbers" as="map(xs:string, xs:integer)">
+    <xsl:try select="if (count(/descendant::tei:text) eq 1)
+        then tk:numbered(/descendant::tei:text/descendant::tei:note[tk:is-footnote(.)]) else map{}">
+      <!-- no document is being transformed: the edition's pages, print -->
+      <xsl:catch select="map{}"/>
+    </xsl:try>
+  </xsl:variable>
+
   <xsl:function name="tk:note-number" as="xs:string">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:sequence select="string($note/accumulator-after('tk:notes'))"/>
+    <xsl:variable name="n" select="$tk:note-numbers(generate-id($note))"/>
+    <xsl:sequence select="string(if (exists($n)) then $n else $note/accumulator-after('tk:notes'))"/>
   </xsl:function>
 
   <xsl:function name="tk:note-label" as="xs:string">

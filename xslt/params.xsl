@@ -44,7 +44,7 @@
   <!-- The edition's registers: TEI files holding listPerson and listPlace. -->
   <xsl:param name="registers" as="document-node()*" select="()"/>
 
-  <!-- What a name's link needs of each register entry: its register page and
+  <!-- What a name's link needs of each register entry: its link and
        the words of its tooltip (tk:entry-info). teikit computes it once per
        process (the named template tk:entry-info) and passes it; left out, it
        is computed in every transform. -->

@@ -49,6 +49,14 @@ class Result:
 #: first transform locks Saxon down (a later compile could not read them).
 ENTRY_SHEETS = (XSLT_DIR / "tei2html.xsl", XSLT_DIR / "tei2print.xsl")
 
+#: Serialization parameters an entry stylesheet gets beyond its xsl:output, by
+#: file name. tei2html.xsl escapes the URL attributes it writes itself (tk:uri,
+#: layout.xsl), exactly as the HTML serializer would; the serializer's own pass
+#: over every attribute of every element, a twentieth of a document's
+#: transform, is then switched off without changing a byte. (Not in the
+#: stylesheet's xsl:output: tei2print.xsl imports it and would inherit it.)
+SERIALIZATION = {"tei2html.xsl": {"escape-uri-attributes": "no"}}
+
 _PROCESSOR: list[PySaxonProcessor] = []
 _COMPILED: dict[Path, Stylesheet] = {}
 _LOCKED: list[bool] = []
@@ -100,6 +108,8 @@ class Stylesheet:
             self.exe = self.proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(path))
         except PySaxonApiError as e:
             raise TransformError(f"{path}: the stylesheet does not compile: {e}") from None
+        for name, value in SERIALIZATION.get(path.name, {}).items():
+            self.exe.set_property(f"!{name}", value)
         self.exe.set_save_xsl_message(True, None)
         self.exe.set_capture_result_documents(True)
         self.exe.set_base_output_uri("file:///teikit-captured/")
