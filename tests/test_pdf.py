@@ -296,31 +296,40 @@ def crowded_edition(folder: Path) -> Path:
     return folder
 
 
-def test_an_index_laid_out_in_parts_reads_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each part of the index leaves its last page to the next: the pages read as one list."""
+def one_and_in_parts(edition: Path, out: Path, monkeypatch: pytest.MonkeyPatch, limit: str, value: int,
+                     stem: str) -> tuple[list[str], int]:
+    """The volume made in one part of a kind and with ``limit`` set to ``value``: checks that
+    they read alike page by page (text, links, bookmarks); the pages, and how many parts of
+    the kind (file names ``stem-…``) the second had."""
     from teikit import pdf_volume
     from teikit.pdf import build_pdfs
 
-    edition = crowded_edition(tmp_path / "tei")
     merged: list[list[str]] = []
     merge = pdf_volume.merge
     monkeypatch.setattr(pdf_volume, "merge", lambda parts, target: (
         merged.append([p.path.name for p in parts]), merge(parts, target))[1])
-    one = build_pdfs([edition], tmp_path / "one", SETTINGS, documents=False, volume=True, jobs=1)
-    monkeypatch.setattr(pdf_volume, "INDEX_LINKS", 700)
-    parts = build_pdfs([edition], tmp_path / "parts", SETTINGS, documents=False, volume=True, jobs=2)
+    one = build_pdfs([edition], out / "one", SETTINGS, documents=False, volume=True, jobs=2)
+    monkeypatch.setattr(pdf_volume, limit, value)
+    parts = build_pdfs([edition], out / "parts", SETTINGS, documents=False, volume=True, jobs=2)
     assert not one.errors and not parts.errors, (one.errors, parts.errors)
-    index_parts = [sum(n.startswith("index-") for n in names) for names in merged]
-    assert index_parts[0] == 1 and index_parts[1] >= 3, index_parts
-    a, b = page_texts(tmp_path / "one" / "volume.pdf"), page_texts(tmp_path / "parts" / "volume.pdf")
-    index = next(i for i, text in enumerate(a) if text.startswith(("Index of persons", "\nIndex of persons")))
-    assert len(a) - index >= 4, "the index should run over several pages"
+    counts = [sum(n.startswith(f"{stem}-") for n in names) for names in merged]
+    assert counts[0] == 1, counts
+    a, b = page_texts(out / "one" / "volume.pdf"), page_texts(out / "parts" / "volume.pdf")
     assert len(a) == len(b)
     for n, (x, y) in enumerate(zip(a, b, strict=True)):
         assert x == y, f"page {n + 1} differs"
-    assert links_and_outline(tmp_path / "one" / "volume.pdf") == \
-        links_and_outline(tmp_path / "parts" / "volume.pdf")
-    text = flat(" ".join(b[index:]))
+    assert links_and_outline(out / "one" / "volume.pdf") == links_and_outline(out / "parts" / "volume.pdf")
+    return b, counts[1]
+
+
+def test_an_index_laid_out_in_parts_reads_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part of the index leaves its last page to the next: the pages read as one list."""
+    pages, parts = one_and_in_parts(crowded_edition(tmp_path / "tei"), tmp_path, monkeypatch,
+                                    "INDEX_LINKS", 700, "index")
+    assert parts >= 3
+    index = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Index of persons"))
+    assert len(pages) - index >= 4, "the index should run over several pages"
+    text = flat(" ".join(pages[index:]))
     for i in range(200):  # every entry once
         assert text.count(f"Person{i:03d} Surname") == 1, i
 
@@ -328,9 +337,6 @@ def test_an_index_laid_out_in_parts_reads_as_one(tmp_path: Path, monkeypatch: py
 def test_contents_laid_out_in_parts_read_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The contents of 90 documents in parts of at most 40: each part leaves its last page to the
     next, the first part is laid out again with the introduction's and conventions' pages."""
-    from teikit import pdf_volume
-    from teikit.pdf import build_pdfs
-
     edition = tmp_path / "tei"
     edition.mkdir()
     (edition / "persons.xml").write_text(PERSONS, encoding="utf-8")
@@ -340,27 +346,14 @@ def test_contents_laid_out_in_parts_read_as_one(tmp_path: Path, monkeypatch: pyt
                                         " the contents, as titles of telegrams do" if d % 7 == 0 else "")
         (edition / f"n{d:02d}.xml").write_text(document(f"N{d}", title, f"1952-03-{d % 28 + 1:02d}", 1),
                                                encoding="utf-8")
-    merged: list[list[str]] = []
-    merge = pdf_volume.merge
-    monkeypatch.setattr(pdf_volume, "merge", lambda parts, target: (
-        merged.append([p.path.name for p in parts]), merge(parts, target))[1])
-    one = build_pdfs([edition], tmp_path / "one", SETTINGS, documents=False, volume=True, jobs=2)
-    monkeypatch.setattr(pdf_volume, "CONTENTS_ENTRIES", 40)
-    parts = build_pdfs([edition], tmp_path / "parts", SETTINGS, documents=False, volume=True, jobs=2)
-    assert not one.errors and not parts.errors, (one.errors, parts.errors)
-    front_parts = [sum(n.startswith("front-") for n in names) for names in merged]
-    assert front_parts[0] == 1 and front_parts[1] >= 3, front_parts
-    a, b = page_texts(tmp_path / "one" / "volume.pdf"), page_texts(tmp_path / "parts" / "volume.pdf")
-    assert len(a) == len(b)
-    for n, (x, y) in enumerate(zip(a, b, strict=True)):
-        assert x == y, f"page {n + 1} differs"
-    assert links_and_outline(tmp_path / "one" / "volume.pdf") == \
-        links_and_outline(tmp_path / "parts" / "volume.pdf")
-    contents = flat(" ".join(b[2:6]))
+    pages, parts = one_and_in_parts(edition, tmp_path, monkeypatch, "CONTENTS_ENTRIES", 40, "front")
+    assert parts >= 3
+    contents = flat(" ".join(pages[2:6]))
     for d in range(90):  # every document once, with its number
         assert contents.count(f"Short note {d:02d}") == 1, d
     given = re.search(r"Introduction [. ]*\b([ivx]+) Editorial", contents)
-    assert given and "An introduction of one paragraph" in b[page_of(b, given.group(1))], contents[:300]
+    assert given, contents[:300]
+    assert "An introduction of one paragraph" in pages[page_of(pages, given.group(1))]
 
 
 def test_a_part_that_fails_leaves_no_volume_and_no_process(edition: Path, tmp_path: Path,
