@@ -75,6 +75,9 @@
        entries, counted from 1 in the index's order; $index-to 0: to the end. -->
   <xsl:param name="index-from" as="xs:integer" select="1"/>
   <xsl:param name="index-to" as="xs:integer" select="0"/>
+  <!-- The index's entries as tk:print-index-sizes made them (its result
+       document index-entries.xml), or none: then they are worked out. -->
+  <xsl:param name="index-entries" as="document-node()?" select="()"/>
 
   <!-- The part of the contents to make (tk:print-front): its first and last
        documents, counted from 1 in the volume's order; $contents-to 0: to
@@ -412,9 +415,16 @@
 
   <!-- How many pages each entry of the index lists (each a link), one a
        line in the index's order: teikit lays the index out in parts of a
-       bounded number of links. -->
+       bounded number of links. The entries themselves go to the result
+       document index-entries.xml, which teikit passes back, parsed, as
+       $index-entries to each part: they are worked out once, not once a
+       part. -->
   <xsl:template name="tk:print-index-sizes">
-    <xsl:value-of select="tk:index-entries() ! count(tk:on)" separator="&#10;"/>
+    <xsl:variable name="entries" select="tk:index-entries()"/>
+    <xsl:result-document href="index-entries.xml" format="tk:xml">
+      <tk:index><xsl:sequence select="$entries"/></tk:index>
+    </xsl:result-document>
+    <xsl:value-of select="$entries ! count(tk:on)" separator="&#10;"/>
   </xsl:template>
 
   <!-- The index, or the part of it from entry $index-from to $index-to
@@ -425,7 +435,8 @@
        the entries of a part's last page over to the next part. -->
   <xsl:template name="tk:print-index">
     <xsl:variable name="to" select="if ($index-to gt 0) then $index-to else xs:integer('9223372036854775807')"/>
-    <xsl:variable name="entries" select="tk:index-entries()"/>
+    <xsl:variable name="entries" select="if ($index-entries) then $index-entries/tk:index/tk:ix
+        else tk:index-entries()"/>
     <xsl:call-template name="tk:print-shell">
       <xsl:with-param name="title" select="tk:p('index')"/>
       <xsl:with-param name="tei" select="()"/>

@@ -170,17 +170,24 @@ def _parsed(path: str) -> Any:
                                                     else "utf-8-sig"))
 
 
-def _transform(template: str, params: dict[str, Any], path: str, diagnostics: list[Diagnostic],
-               empty_ok: bool = False) -> str:
+def _transform(template: str, params: dict[str, Any], path: str, diagnostics: list[Diagnostic]) -> str:
+    result = _call(template, params, path, diagnostics)
+    if not result.output:
+        raise RuntimeError(f"the transform of the volume's {template} failed")
+    return str(result.output)
+
+
+def _call(template: str, params: dict[str, Any], path: str, diagnostics: list[Diagnostic]) -> Any:
+    """The named template's result (its output may be empty; a failed transform raises)."""
     from teikit.pdf import _STATE, TK
 
     sheet = _STATE["sheet"]
     sheet.set_params(params)
     result = sheet.call(f"{TK}{template}", path)
     diagnostics += [d for d in result.diagnostics if d.code not in ("TK301", "TK302")]
-    if not result.output and not (empty_ok and not any(d.code == "TK304" for d in result.diagnostics)):
+    if any(d.code == "TK304" for d in result.diagnostics):
         raise RuntimeError(f"the transform of the volume's {template} failed")
-    return result.output
+    return result
 
 
 def _chunks(edition: _Edition, tmp: Path, path: str, diagnostics: list[Diagnostic]) -> Iterator[Task]:
@@ -288,6 +295,8 @@ def _relay_contents(edition: _Edition, lay: InProcess | Workers, front: _Flow, t
 
 def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
           diagnostics: list[Diagnostic], clock: _Clock) -> Made:
+    from teikit.pdf import _STATE
+
     path = str(target)
     body = lay.lay(_chunks(edition, tmp, path, diagnostics))
     clock.lap("volume: documents")
@@ -298,9 +307,12 @@ def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
     index_page = body[-1].start + body[-1].pages
     everything = {"documents": [], "doc-ids": [], "summaries": edition.summaries}
     mentions = [f"{a} {p}" for a, p in pages.items() if "-m" in a]
-    index_params = {**everything, "anchor-pages": mentions}
-    sizes = [int(n) for n in _transform("print-index-sizes", index_params, path, diagnostics,
-                                        empty_ok=True).split()]
+    index_params: dict[str, Any] = {**everything, "anchor-pages": mentions, "index-entries": []}
+    made = _call("print-index-sizes", index_params, path, diagnostics)
+    sizes = [int(n) for n in made.output.split()]
+    # the entries, worked out once for all the index's parts; the mentions then go
+    index_params = {**everything, "anchor-pages": [],
+                    "index-entries": _STATE["sheet"].parse(made.documents["index-entries.xml"])}
     # the keys order a run's parts: the front matter's (0, -1, …) before the index's
     doc_pages = [f"{i} {pages[i]}" for i in edition.order]
     front = _Flow("print-front", ("contents-from", "contents-to"),
