@@ -49,6 +49,18 @@ def test_home_page_comes_from_the_settings(site: Path) -> None:
     assert "5 documents" in home.xpath("string(//p[@class='extent'])")
 
 
+def test_an_edition_of_one_document_says_so_in_the_singular(tmp_path: Path) -> None:
+    (tmp_path / "tei").mkdir()
+    for name in ("persons.xml", "places.xml", sorted(p.name for p in TEI.glob("0*.xml"))[0]):
+        shutil.copy(TEI / name, tmp_path / "tei" / name)
+    build_html([tmp_path / "tei"], tmp_path / "site", SETTINGS, search=False)
+    assert page(tmp_path / "site", "index.html").xpath("string(//p[@class='extent'])").startswith(
+        "1 document")
+    assert "1 documents" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    caption = page(tmp_path / "site", "documents.html").xpath("string(//caption)")
+    assert caption == "1 document", caption
+
+
 def test_chronology_is_sorted_and_filterable(site: Path) -> None:
     doc = page(site, "documents.html")
     when = doc.xpath("//table[@class='chronology']//time/@datetime")

@@ -71,7 +71,7 @@
           <output class="count" aria-live="polite"></output>
         </form>
         <table class="chronology">
-          <caption><xsl:value-of select="count(tk:docs()) || ' ' || tk:text('n-documents')"/></caption>
+          <caption><xsl:value-of select="tk:n-documents(count(tk:docs()))"/></caption>
           <thead>
             <tr>
               <th scope="col"><xsl:value-of select="tk:text('date')"/></th>

@@ -51,6 +51,7 @@
       'all': 'all',
       'title': 'Title',
       'n-documents': 'documents',
+      'one-document': 'document',
       'undated': 'undated',
       'search-help': 'Search needs the site to be served over http(s) (any static host, or python -m http.server in the site folder); opened from disk, browsers block it.',
       'pseudonym': 'pseudonym',
@@ -95,6 +96,12 @@
   <xsl:function name="tk:text" as="xs:string">
     <xsl:param name="key" as="xs:string"/>
     <xsl:sequence select="($tk:l10n($key), tk:no-text($key))[1]"/>
+  </xsl:function>
+
+  <!-- "1 document", "12 documents". -->
+  <xsl:function name="tk:n-documents" as="xs:string">
+    <xsl:param name="n" as="xs:integer"/>
+    <xsl:sequence select="$n || ' ' || tk:text(if ($n eq 1) then 'one-document' else 'n-documents')"/>
   </xsl:function>
 
   <!-- An unknown key: reported, and shown as it is. -->

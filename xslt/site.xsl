@@ -27,7 +27,7 @@
           <p><xsl:value-of select="."/></p>
         </xsl:for-each>
         <p class="extent">
-          <xsl:value-of select="count($docs) || ' ' || tk:text('n-documents')"/>
+          <xsl:value-of select="tk:n-documents(count($docs))"/>
           <xsl:if test="$dated">
             <xsl:text>, </xsl:text>
             <time datetime="{$dated[1]/@when}"><xsl:value-of select="tk:doc-label($dated[1])"/></time>

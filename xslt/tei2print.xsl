@@ -218,7 +218,7 @@
       </xsl:if>
       <xsl:variable name="dates" select="$tk:ordered ! string(@when)[.]"/>
       <p class="extent">
-        <xsl:value-of select="count($tk:ordered) || ' ' || tk:text('n-documents')"/>
+        <xsl:value-of select="tk:n-documents(count($tk:ordered))"/>
         <xsl:if test="exists($dates)">
           <xsl:value-of select="', ' || tk:date-label($dates[1]) || ' – ' || tk:date-label($dates[last()])"/>
         </xsl:if>
