@@ -24,7 +24,34 @@ TAIL_LABELS = {
     "original uploaded date", "record id", "original language", "language",
     "translated by", "funded by", "subjects discussed", "keywords", "collection", "summary",
     "description", "type", "date", "title", "citation information", "more information",
+    "credits", "call number", "archive", "translator", "abstract", "author(s)", "authors",
+    "author", "funder", "language of the original", "original date",
 }
+#: Catalogue fields by their labels, alone on a line ("Summary", then its value) or
+#: before a colon ("Translated by: Chen Jian"): the kind says where the value goes.
+FIELDS = {
+    "date": "date", "document date": "date", "original date": "date",
+    "title": "title", "document title": "title",
+    "summary": "summary", "description": "summary", "abstract": "summary",
+    "archive": "archive", "original archive": "archive", "repository": "archive",
+    "call number": "archive", "call no.": "archive", "archival reference": "archive",
+    "archival citation": "archive", "archive reference": "archive", "archival source": "archive",
+    "source": "source",
+    "translated by": "translator", "translator": "translator", "translators": "translator",
+    "translation by": "translator",
+    "funded by": "funder", "funder": "funder", "credits": "funder", "funding": "funder",
+    "language": "language", "original language": "language",
+    "language of the original": "language", "original language(s)": "language",
+    "rights": "rights", "copyright": "rights", "rights statement": "rights",
+    "author(s)": "author", "author": "author", "authors": "author", "creator": "author",
+    "record id": "record", "original uploaded date": "record",
+}
+_FIELD_NAMES = "|".join(re.escape(k) for k in sorted(FIELDS, key=len, reverse=True))
+#: A field and its value on one line.
+INLINE_FIELD = re.compile(rf"^(?P<label>{_FIELD_NAMES})\s*:\s*(?P<value>\S.*)$", re.I)
+#: Kinds that a document's own form lines also have (a memorandum's "Date:"): a block of
+#: inline fields is the catalogue's only with another kind in it.
+FORM_KINDS = {"date", "title"}
 TAIL_LINE = re.compile(r"^(?:translated|translation) by\b|^original language\s*:|^source\s*:\s*\S",
                        re.I)
 LANGUAGES = {"russian": "ru", "chinese": "zh", "korean": "ko", "english": "en", "german": "de",
@@ -45,7 +72,7 @@ SOURCE_LINE = re.compile(r"^source:\s*(?P<text>.*[\"“”].*|.*\bbulletin\b.*|.
 CITATION = re.compile(r"^\s*[\"“](?P<title>.+?),?[\"”],?\s*(?P<rest>.*)$")
 TRANSLATOR = re.compile(r"\b(?:translated|translation)(?: for [\w .]+?)? by\s+(?P<name>[^.;,]+"
                         r"(?:\s+[A-Z]\.)?[^.;,]*)", re.I)
-ARCHIVE_REF = re.compile(r"\b(?:f\.|fond|op\.|opis|d\.|delo|l\.|ll\.|file|box|folder)\s*\d", re.I)
+ARCHIVE_REF = re.compile(r"\b(?:f\.|fond|op\.|opis|d\.|delo|l\.|ll\.|file|box|folder|bl\.)\s*\d", re.I)
 
 #: Expansions of archive abbreviations used in call numbers (facts, not prose).
 REPOSITORIES = {
@@ -80,7 +107,45 @@ class Catalogue:
 
 
 def is_tail_label(ln: Line) -> bool:
-    return ln.norm in TAIL_LABELS
+    n = ln.norm
+    return n in TAIL_LABELS or (n[-1:] == ":" and n[:-1].rstrip() in TAIL_LABELS)
+
+
+def _kind(label: str) -> str:
+    """The field a label names ("" if none): ``Translated by:`` → translator."""
+    return FIELDS.get(" ".join(label.split()).casefold().rstrip(":").rstrip(), "")
+
+
+def field_block(lines: list[Line], i: int) -> int:
+    """Where a block of catalogue fields beginning at line ``i`` ends (``i`` if none begins).
+
+    A label alone on its line takes the lines after it as its value, up to the next
+    label or the first blank line after a value line; a line ``Label: value`` is a field
+    by itself. Fields follow each other, a blank line between them or not. Inline fields
+    alone make a block only if there are two or more and one is not a date or title
+    (a memorandum's own ``Date:`` line is the document's, not the catalogue's).
+    """
+    j, labels, kinds = i, 0, set()
+    while j < len(lines):
+        ln = lines[j]
+        if is_tail_label(ln):
+            labels += 1
+            kinds.add(_kind(ln.norm))
+            j += 1
+            first = j
+            while (j < len(lines) and not is_tail_label(lines[j])
+                   and not INLINE_FIELD.match(lines[j].stripped)
+                   and (j == first or lines[j].no == lines[j - 1].no + 1)):
+                j += 1
+        elif m := INLINE_FIELD.match(ln.stripped):
+            kinds.add(_kind(m.group("label")))
+            j += 1
+        else:
+            break
+    inline = j - i
+    if not labels and (inline < 2 or kinds <= FORM_KINDS):
+        return i
+    return j
 
 
 def _title_like(s: str) -> bool:
@@ -139,11 +204,65 @@ def read_head(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> int:
     if first and TEXTBOOK_HEAD.match(lines[first[0]].stripped):
         return _textbook_head(lines, first[0], cat, dropped)
     i = 0
-    while i < len(lines) and (not lines[i].stripped or is_frame(lines[i])):
+    while i < len(lines) and (not lines[i].stripped or is_frame(lines[i]) or _is_nav(lines[i].stripped)):
         if lines[i].stripped:
             dropped.append(lines[i])
         i += 1
-    return i
+    return _titled_head(lines, i, cat, dropped)
+
+
+#: A menu of links: two to eight short items between bars ("Home | Collections | Search").
+NAV = re.compile(r"^[^\W\d][\w'’&.\- ]{0,24}(?:\s*\|\s*[^\W\d][\w'’&.\- ]{0,24}){1,7}$")
+
+
+def _is_nav(s: str) -> bool:
+    return "|" in s and NAV.match(s) is not None and all(len(p.split()) <= 3 for p in s.split("|"))
+
+
+def _catalogue_line(s: str) -> bool:
+    """An archival reference, a translator's or a funder's line: the catalogue's, not the text's."""
+    return (TRANSLATOR.match(s) is not None or FUNDER.match(s) is not None
+            or (len(s) < 200 and (TRANSLATOR.search(s) is not None or ARCHIVE_REF.search(s) is not None
+                                  or bool(repository_of(s))) and not s.endswith(":")))
+
+
+def _titled_head(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line]) -> int:
+    """A page without the archive's date widget that still heads the document with its
+    catalogue: a title (with its date after it, or fields), a summary, an archival line.
+
+    Taken only with the catalogue's own evidence close by (labelled fields, an archival
+    reference, a translator's or funder's line), since a document's own heading can be a
+    title and a date too ("Memorandum of Conversation" / "March 12, 1953")."""
+    head = _nonblank(lines, i, 6)
+    if not head or not _title_like(lines[head[0]].stripped):
+        return i
+    k = 1
+    date = None
+    if len(head) > 1 and len(lines[head[1]].stripped) <= 24 and DATE_ALONE.match(lines[head[1]].stripped):
+        date = parse_date(lines[head[1]].stripped)
+        k = 2
+    rest = head[k:]
+    summary = rest[:1] if rest and _summary_like(lines[rest[0]].stripped) else []
+    after = rest[len(summary):]
+    if not after or not (field_block(lines, after[0]) > after[0]
+                         or _catalogue_line(lines[after[0]].stripped)):
+        return i
+    cat.title = lines[head[0]].stripped
+    if date:
+        cat.date_text, cat.date = lines[head[1]].stripped, date.iso
+    if summary:
+        cat.summary.append(lines[summary[0]].stripped)
+    j = after[0]
+    while j < len(lines) and _catalogue_line(lines[j].stripped) and not field_block(lines, j) > j:
+        _store("archive", lines[j].stripped, cat) if not FUNDER.match(lines[j].stripped) else \
+            _store("funder", lines[j].stripped, cat)
+        j += 1
+    return j
+
+
+def _summary_like(s: str) -> bool:
+    """A catalogue's summary: a sentence or more of prose about the document."""
+    return len(s.split()) >= 6 and s[-1] in ".!?)”\"" and not s.endswith(":")
 
 
 def _textbook_head(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line]) -> int:
@@ -195,10 +314,26 @@ def _widgets(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line]) -> 
             dropped.append(ln)
         elif not cat.title and _title_like(s) and not _starts_document(s):
             cat.title = s
+        elif cat.title and not in_citation and _summary_like(s) and _catalogue_follows(lines, i + 1):
+            cat.summary.append(s)
+        elif cat.title and _catalogue_line(s) and not field_block(lines, i) > i:
+            _store("archive", s, cat)
         else:
             return i
         i += 1
     return i
+
+
+def _catalogue_follows(lines: list[Line], i: int) -> bool:
+    """Whether the line after a would-be summary is the catalogue's (fields, an archival
+    line) or the document's heading (short, in capitals), not more of the same prose."""
+    nxt = _nonblank(lines, i, 1)
+    if not nxt:
+        return False
+    s = lines[nxt[0]].stripped
+    letters = [c for c in s if c.isalpha()]
+    heading = bool(letters) and len(s.split()) <= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return heading or field_block(lines, nxt[0]) > nxt[0] or _catalogue_line(s)
 
 
 def _starts_document(s: str) -> bool:
@@ -238,18 +373,29 @@ def read_tail(lines: list[Line], start: int, cat: Catalogue, dropped: list[Line]
     it: it is read into the catalogue, its index added to ``taken``, and the
     document goes on."""
     end = None
-    for i in range(start, len(lines)):
+    i = start
+    while i < len(lines):
         s = lines[i].stripped
-        if is_tail_label(lines[i]):
+        block = field_block(lines, i) if (s[-1] == ":" or ":" in s[:40] or len(s) < 40) else i
+        if block > i:
+            # catalogue fields with the document's prose still to come stand before it
+            # (some pages put their fields first): read, and the document goes on
+            if taken is not None and _prose_follows(lines, block):
+                _read_tail(lines[i:block], cat, dropped)
+                taken.update(range(i, block))
+                i = block
+                continue
             end = i
             break
         if TAIL_LINE.match(s):  # TAIL_LINE holds SOURCE_LINE
             if taken is not None and _prose_follows(lines, i + 1):
                 _read_tail([lines[i]], cat, dropped)
                 taken.add(i)
+                i += 1
                 continue
             end = i
             break
+        i += 1
     if end is None:
         return len(lines)
     prev = [j for j in range(start, end) if lines[j].stripped]
@@ -307,8 +453,16 @@ def _read_tail(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> None:
             continue
         n = ln.norm
         if is_tail_label(ln):
-            label = n
+            label = n.rstrip(":").rstrip()
             dropped.append(ln)
+            continue
+        if (m := INLINE_FIELD.match(s)) and not SOURCE_LINE.match(s):
+            if not _store(_kind(m.group("label")), m.group("value").strip(), cat):
+                dropped.append(ln)
+            continue
+        if label and _kind(label) in _STORED and label not in _OLD_LABELS:
+            if not _store(_kind(label), s, cat):
+                dropped.append(ln)
             continue
         if m := SOURCE_LINE.match(s):
             _read_source_line(m.group("text"), cat)
@@ -328,8 +482,7 @@ def _read_tail(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> None:
             cat.related.append(s.strip(" |"))
         elif label in ("document information", "source", "original archive") or ARCHIVE_REF.search(s):
             if ARCHIVE_REF.search(s) or label == "original archive":
-                if not any(s.rstrip(".") in r for r in cat.archive_refs):
-                    cat.archive_refs.append(s)
+                _store("archive", s, cat)
             else:
                 dropped.append(ln)
         elif label in ("summary", "description") and len(s.split()) >= 5:
@@ -342,6 +495,52 @@ def _read_tail(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> None:
             cat.funder = m2.group(1)
         else:
             dropped.append(ln)
+
+
+#: The labels read by ``_read_tail``'s own rules (the web archive's tail); the others
+#: go through ``_store``.
+_OLD_LABELS = {"rights", "related documents", "document information", "source", "original archive",
+               "summary", "description", "translated by", "original language", "language"}
+_STORED = {"date", "title", "summary", "archive", "source", "translator", "funder", "language",
+           "rights"}
+
+
+def _store(kind: str, value: str, cat: Catalogue) -> bool:
+    """Put a field's value where it belongs in the catalogue; False if it has no place."""
+    value = value.strip()
+    if not value or kind not in _STORED:
+        return False
+    if kind == "date":
+        if cat.date:
+            return False
+        d = parse_date(value)
+        if not d:
+            return False
+        cat.date_text, cat.date = value, d.iso
+    elif kind == "title":
+        if cat.title:
+            return value == cat.title or value in cat.titles
+        cat.title = value
+    elif kind == "summary":
+        cat.summary.append(value)
+    elif kind == "archive":
+        if t := TRANSLATOR.search(value):
+            cat.translator = cat.translator or t.group("name").strip()
+            value = value[: t.start()].rstrip(" .,;")
+        if value and not any(value.rstrip(".") in r for r in cat.archive_refs):
+            cat.archive_refs.append(value)
+    elif kind == "source":
+        _read_source_line(value, cat)
+    elif kind == "translator":
+        cat.translator = value.rstrip(" .;,")
+    elif kind == "funder":
+        m = FUNDER.match(value)
+        cat.funder = (m.group(1) if m else value).strip().rstrip(".")
+    elif kind == "language":
+        cat.language = value.rstrip(" .")
+    elif kind == "rights":
+        cat.rights.append(value)
+    return True
 
 
 def _read_source_line(text: str, cat: Catalogue) -> None:

@@ -26,7 +26,7 @@ DISPATCH = re.compile(r"^(?:sent|dispatched|transmitted|forwarded)\s+by\b", re.I
 ATTACHMENT = re.compile(r"^(?:attachment|enclosure|appendix|enclosed)\b", re.I)
 CERTIFICATION = re.compile(r"^(?:correct|true copy|certified|verified|copy correct)\s*[:.]", re.I)
 VALEDICTION = re.compile(r"^[“\"]?\s*(?P<v>(?:faithfully|sincerely|respectfully|yours(?: \w+)?"
-                         r"|with (?:deep |comradely |communist )?(?:respect|greetings?)"
+                         r"|with (?:[\w-]+ ){0,2}(?:respect|greetings?|regards|salutations?)"
                          r"|(?:best|warm|kind) regards)\b[,.]?)\s*(?P<rest>.*)$", re.I)
 SALUTE = re.compile(r"^[“\"‘]?\s*(?:dear|to comrade|to cde\b|to the\b|comrade|respected|esteemed"
                     r"|to (?:the )?(?:chairman|minister|ambassador|premier|general|marshal))", re.I)

@@ -20,9 +20,12 @@ FRAME_LABELS = {
     "digital archive international history declassified", "download", "english html",
     "original scan", "translation", "transcript", "back to top", "close", "email",
     "facebook", "twitter", "copy link", "login", "log in", "sign in", "subscribe",
+    "search the archive", "browse the archive", "register", "sign up", "my account",
+    "collections", "browse", "log in | register", "sign in | register",
 }
 FRAME_PATTERNS = [re.compile(p, re.I) for p in (
     r"^\[image:[^\]]*\]$",
+    r"^[\w .&'’-]{0,60}\bdigital archive$",
     r"^icon for type\b",
     r"^\(?\d+\)?( documents?)?$",
     r"^\(\d{4}-\d{4}\)$",

@@ -188,6 +188,20 @@ def _units(doc: Document, lines: list[Line], spans: dict[int, tuple[int, str, st
                     j += 1
                 end = _line_end(doc, j)
             k += 1
+        # a line wrapped in the middle of a sentence goes on in the next one
+        if j + 1 < n and _wrapped(lines[j], lines[j + 1]):
+            continue_from = j
+            while j + 1 < n and _wrapped(lines[j], lines[j + 1]):
+                j += 1
+            end = _line_end(doc, j)
+            k = bisect_left(opens, doc.line_starts[continue_from + 1])
+            while k < len(opens) and opens[k] < end:  # brackets opened in the lines taken on
+                e = spans[opens[k]][0]
+                if e > end:
+                    while j + 1 < n and (_line_end(doc, j) < e or _wrapped(lines[j], lines[j + 1])):
+                        j += 1
+                    end = _line_end(doc, j)
+                k += 1
         deep: list[int] = []
         nodes = _tree(doc.text, start, end, spans, opens, 0, deep)
         units.append(Unit(lines[i:j + 1], nodes, start, end))
@@ -197,6 +211,26 @@ def _units(doc: Document, lines: list[Line], spans: dict[int, tuple[int, str, st
                                         "the innermost are kept as plain text", doc.path, line, col))
         i = j + 1
     return units
+
+
+#: How a line wrapped within a sentence ends: not with a sentence's or a form line's
+#: punctuation.
+_OPEN_END = re.compile(r"[a-zà-ÿа-яё,\-–]$")
+#: A telegram's form lines begin in lower case too ("received at 2332 30 September").
+_FORM_LEAD = re.compile(r"(?:from|sent|received|arrived|dispatched|dated|date|recd|to|copy|copies)\b")
+
+
+def _wrapped(line: Line, nxt: Line) -> bool:
+    """Whether ``nxt`` goes on with ``line``'s sentence: the next line in the source (no
+    blank line between), begun in lower case, after a long line that ends mid-sentence."""
+    s, t = line.stripped, nxt.stripped
+    if nxt.no != line.no + 1 or len(s) < 40 or _OPEN_END.search(s) is None:
+        return False
+    if t[:1].islower():
+        return _FORM_LEAD.match(t) is None
+    # a long line cut before a capitalised word (a name) goes on with prose, not a heading
+    return (len(s) >= 60 and t[:1].isupper() and not t.isupper() and s[-1] != ","
+            and _FORM_LEAD.match(t.lower()) is None and not s.isupper())
 
 
 def _line_end(doc: Document, i: int) -> int:

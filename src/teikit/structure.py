@@ -166,9 +166,10 @@ def _last_name_signs(cls: list[Classified]) -> None:
     only closing matter (distribution, registry, typist...) after it, is the signature,
     as the reference encoding has it, even when it is not written in capitals."""
     last = len(cls) - 1
-    while last >= 0 and cls[last].kind in NOTE_TYPES:
-        last -= 1
-    if last < 1 or cls[last].kind != "short" or cls[last - 1].kind not in ("p", "numbered", "quote"):
+    while last >= 0 and (cls[last].kind in NOTE_TYPES or cls[last].kind == "dateline"):
+        last -= 1  # closing matter, and the place and date under a signature
+    if last < 1 or cls[last].kind != "short" or cls[last - 1].kind not in (
+            "p", "numbered", "quote", "valediction"):
         return
     c = cls[last]
     words = c.bare.split()
