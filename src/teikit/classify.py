@@ -31,6 +31,9 @@ VALEDICTION = re.compile(r"^[“\"]?\s*(?P<v>(?:faithfully|sincerely|respectfull
 SALUTE = re.compile(r"^[“\"‘]?\s*(?:dear|to comrade|to cde\b|to the\b|comrade|respected|esteemed"
                     r"|to (?:the )?(?:chairman|minister|ambassador|premier|general|marshal))", re.I)
 DATELINE_LEAD = re.compile(r"^(?:from|sent|received|arrived|dispatched|dated|date|recd)\b", re.I)
+POSTSCRIPT = re.compile(r"^(?:P\.\s?S\.|PS[.:]|P\.\s?P\.\s?S\.|Post[- ]?scriptum\b)", re.I)
+#: Words a name line does not begin with: "TO FILIPPOV" addresses, it does not sign.
+NOT_SIGNING = {"TO", "FROM", "FOR", "VIA", "ATTN", "CC", "COPY", "RE", "SUBJECT", "URGENT"}
 NUMBERED = re.compile(r"^(?P<n>\d{1,2}|[IVX]{1,4}|[a-h])[.)]\s+\S")
 SIGNATURE_MARK = re.compile(r"\[(?:illegible )?signature\]\s*$", re.I)
 SENTENCE_END = re.compile(r"[.!?:;]\W*$")
@@ -79,6 +82,8 @@ def classify(raw: str, bare: str, words: list[str], year: int | None,
     joined by single spaces, and split); ``dates`` is the document's (see find_dates)."""
     if raw[:1] in "-–—" and PB_LINE.match(raw):  # raw is stripped: it begins with the dash
         return "pb"
+    if raw[:1] in "PpP" and POSTSCRIPT.match(raw):
+        return "postscript"
     lead = LEADS.match(bare) is not None  # most units (prose) begin with none of the four
     if lead and CLOSING_LABELS.match(bare) and (label := _closing_label(bare, words)):
         return label
@@ -97,7 +102,7 @@ def classify(raw: str, bare: str, words: list[str], year: int | None,
         return "salute"
     if lead and NUMBERED.match(bare):
         return "numbered"
-    if raw[:1] in "“\"" and len(words) > 3:
+    if raw[:1] in "“\"«„" and len(words) > 3:
         return "quote"
     if _is_signature(bare):
         return "signature"
@@ -149,6 +154,6 @@ def _is_signature(bare: str) -> bool:
         if len(words) == 6 or len(w) > 1 and not w.isupper():
             return False
         words.append(w)
-    if not words or any(w.upper() in HEADING_WORDS for w in words):
+    if not words or any(w.upper() in HEADING_WORDS for w in words) or words[0].upper() in NOT_SIGNING:
         return False
     return any(len(w) > 1 for w in words)

@@ -60,7 +60,7 @@ def build_text(units: list[Unit], ctx: Context, depth: int = 0) -> list[etree._E
                 i = _opener_item(opener, cls, i, ctx)
                 continue
             phase = "body"
-        quote = k in ("quote", "salute") and not depth and c.raw.lstrip()[:1] in "“\""
+        quote = k in ("quote", "salute") and not depth and c.raw.lstrip()[:1] in "“\"«„"
         if k == "pb":
             out.append(_pb(c, ctx))
         elif quote and not closed:
@@ -77,7 +77,9 @@ def build_text(units: list[Unit], ctx: Context, depth: int = 0) -> list[etree._E
             i = _closer(out, cls, i, ctx)
             closed = True
             continue
-        elif closed and k in ("p", "short", "salute", "numbered", "quote", "dateline"):
+        elif k == "postscript" and closed:
+            out.append(E("postscript", {}, E("p", {}, *_inline(c, ctx))))
+        elif closed and k in ("p", "short", "salute", "numbered", "quote", "dateline", "postscript"):
             div = E("div", {"type": "attachment"})
             div.append(_floating_text("attachment", [x.unit for x in cls[i:]], ctx, depth + 1))
             out.append(div)
@@ -96,10 +98,25 @@ def build_text(units: list[Unit], ctx: Context, depth: int = 0) -> list[etree._E
             continue
         else:
             n = NUMBERED.match(c.bare)
-            p = E("p", {"n": n.group("n")} if n else {}, *_inline(c, ctx))
-            out.append(p)
+            items = _inline(c, ctx)
+            if k == "marks" and _only_global(items):
+                out.extend(x for x in items if not isinstance(x, str))  # "[p. 2]" on its own line
+            else:
+                out.append(E("p", {"n": n.group("n")} if n else {}, *items))
         i += 1
     return out
+
+
+#: Elements that may stand between paragraphs (TEI's model.global): a line holding only
+#: one of these is not a paragraph ("[p. 2]" alone on its line).
+GLOBAL = {"pb", "gap", "note", "lb", "cb", "milestone"}
+
+
+def _only_global(items: Items) -> bool:
+    elements = [x for x in items if not isinstance(x, str)]
+    return (len(elements) == 1 and local(elements[0]) in GLOBAL
+            and not (elements[0].tail or "").strip(SPACES)
+            and all(not x.strip(SPACES) for x in items if isinstance(x, str)))
 
 
 COMMON = {"p", "list", "floatingText", "ab", "div", "table", "quote", "lg"}
@@ -189,7 +206,10 @@ def _closer(out: list[etree._Element], cls: list[Classified], i: int, ctx: Conte
         if k == "valediction":
             items = _inline(c, ctx)
             _split_valediction(closer, items, c)
-        elif k in ("signature", "signed"):
+        elif k in ("signature", "signed") or (
+                k == "short" and len(closer) and local(closer[-1]) == "salute"
+                and len(c.bare.split()) <= 12):
+            # the signature, and the signer's office between the valediction and the name
             closer.append(E("signed", {}, *_inline(c, ctx)))
         elif k == "dateline":
             closer.append(E("dateline", {}, *_inline(c, ctx, "dateline")))
@@ -286,7 +306,7 @@ def _quote_end(cls: list[Classified], i: int, text: str) -> int:
     """End of a letter quoted inside the text: its closing quote or its closer."""
     j = i
     while j < len(cls):
-        if re.search(r"[”\"]\s*$", cls[j].raw.strip()) and j > i:
+        if re.search(r"[”\"»“]\s*$", cls[j].raw.strip()) and j > i:
             return j + 1
         if cls[j].kind == "valediction":
             signed = bool(VALEDICTION.match(cls[j].bare).group("rest"))  # type: ignore[union-attr]
