@@ -256,6 +256,9 @@ def _note(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context
         more = (kind == "distribution" and (nxt.kind == "distribution"
                                              or DISTRIBUTION_MORE.match(bare)))
         more = more or (kind == "registry" and nxt.kind == "dateline" and len(bare.split()) <= 2)
+        # "Copies:" and then the recipients, one a line
+        more = more or (kind == "distribution" and c.bare.rstrip().endswith(":")
+                        and nxt.kind in ("short", "signature") and _name_line(bare))
         if not more:
             break
         append_items(note, [E("lb"), *_inline(nxt, ctx, mode)])
@@ -266,13 +269,22 @@ def _note(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context
     return i
 
 
+def _name_line(s: str) -> bool:
+    """One to four capitalised words (initials too): a name on its own line."""
+    t = s.strip(SPACES)
+    words = t.rstrip(".,;").split()
+    return not t.endswith(":") and 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and any(
+        len(w.rstrip(".")) > 2 for w in words) and words[0].rstrip(".") not in RECIPIENT_NOT_NAMES
+
+
 RECIPIENT_NOT_NAMES = {"Copy", "Copies", "Cde", "Comrade", "Comrades", "To", "Sent", "Printed"}
 
 
 def _recipients(note: etree._Element, ctx: Context) -> None:
     """One persName per recipient in a list of copies."""
     pattern = re.compile(r"\b(?:cde|Cde|to|To)\.?\s(?P<n>[A-Z][\w’\-]+(?:\s[A-Z][\w’\-]+)?)"
-                         r"|[:,]\s(?P<m>[A-Z][a-z’\-]+(?:\s[A-Z][a-z’\-]+)?)(?=\s*(?:\(|,|$))")
+                         r"|[:,]\s(?P<m>(?:[A-Z]\.\s?){0,2}[A-Z][a-z’\-]+(?:\s[A-Z][a-z’\-]+)?)"
+                         r"(?=\s*(?:\(|,|$))")
 
     def split(s: str) -> Items:
         out: Items = []
@@ -285,6 +297,10 @@ def _recipients(note: etree._Element, ctx: Context) -> None:
             out.append(s[pos:m.start(g)])
             out.append(E("persName", {}, name))
             pos = m.end(g)
+        if not out and _name_line(s) and s.strip(SPACES).rstrip(".,;").upper() not in NOT_NAMES:
+            name = s.strip(SPACES).rstrip(".,;")  # a recipient alone on a line
+            at = s.find(name)
+            return [s[:at], E("persName", {}, name), s[at + len(name):]]
         out.append(s[pos:])
         return out
 
