@@ -222,6 +222,7 @@ def _is_nav(s: str) -> bool:
 def _catalogue_line(s: str) -> bool:
     """An archival reference, a translator's or a funder's line: the catalogue's, not the text's."""
     return (TRANSLATOR.match(s) is not None or FUNDER.match(s) is not None
+            or TAIL_LINE.match(s) is not None
             or (len(s) < 200 and (TRANSLATOR.search(s) is not None or ARCHIVE_REF.search(s) is not None
                                   or bool(repository_of(s))) and not s.endswith(":")))
 
@@ -233,31 +234,55 @@ def _titled_head(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line])
     Taken only with the catalogue's own evidence close by (labelled fields, an archival
     reference, a translator's or funder's line), since a document's own heading can be a
     title and a date too ("Memorandum of Conversation" / "March 12, 1953")."""
-    head = _nonblank(lines, i, 6)
-    if not head or not _title_like(lines[head[0]].stripped):
+    head = _nonblank(lines, i, 9)
+    # the title, after at most two short lines of the site's own (its name, a section)
+    t = next((n for n, j in enumerate(head[:3]) if _title_like(lines[j].stripped)), None)
+    if t is None or any(len(lines[j].stripped.split()) > 5 or SENTENCE_END_RE.search(lines[j].stripped)
+                        for j in head[:t]):
         return i
-    k = 1
-    date = None
-    if len(head) > 1 and len(lines[head[1]].stripped) <= 24 and DATE_ALONE.match(lines[head[1]].stripped):
-        date = parse_date(lines[head[1]].stripped)
-        k = 2
-    rest = head[k:]
-    summary = rest[:1] if rest and _summary_like(lines[rest[0]].stripped) else []
-    after = rest[len(summary):]
-    if not after or not (field_block(lines, after[0]) > after[0]
-                         or _catalogue_line(lines[after[0]].stripped)):
+    k, date, titles, summary = t + 1, None, [], []
+    for j in head[t + 1:t + 5]:  # its date, a subtitle, a summary, before the evidence
+        s = lines[j].stripped
+        if field_block(lines, j) > j or _catalogue_line(s):
+            break
+        if date is None and _date_alone(s):
+            date = (s, parse_date(s))
+        elif not summary and _summary_like(s):
+            summary.append(s)
+        elif not titles and not summary and _title_like(s) and not s.endswith((".", ":")):
+            titles.append(s)
+        else:
+            return i
+        k += 1
+    if k >= len(head) or not (field_block(lines, head[k]) > head[k]
+                              or _catalogue_line(lines[head[k]].stripped)):
         return i
-    cat.title = lines[head[0]].stripped
-    if date:
-        cat.date_text, cat.date = lines[head[1]].stripped, date.iso
-    if summary:
-        cat.summary.append(lines[summary[0]].stripped)
-    j = after[0]
+    dropped.extend(lines[j] for j in head[:t])
+    cat.title = lines[head[t]].stripped
+    cat.titles += titles
+    if date and date[1]:
+        cat.date_text, cat.date = date[0], date[1].iso
+    cat.summary += summary
+    j = head[k]
     while j < len(lines) and _catalogue_line(lines[j].stripped) and not field_block(lines, j) > j:
-        _store("archive", lines[j].stripped, cat) if not FUNDER.match(lines[j].stripped) else \
-            _store("funder", lines[j].stripped, cat)
+        s = lines[j].stripped
+        if TAIL_LINE.match(s) or SOURCE_LINE.match(s):
+            _read_tail([lines[j]], cat, dropped)
+        else:
+            _store("funder" if FUNDER.match(s) else "archive", s, cat)
         j += 1
     return j
+
+
+SENTENCE_END_RE = re.compile(r"[.!?]$")
+
+
+def _date_alone(s: str) -> bool:
+    """A line that is a date and nothing else."""
+    if len(s) > 30:
+        return False
+    d = parse_date(s)
+    return d is not None and len(s.replace(d.text, "").strip(" .,")) == 0
 
 
 def _summary_like(s: str) -> bool:

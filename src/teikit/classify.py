@@ -18,7 +18,8 @@ PB_LINE = re.compile(r"^[ \t]*[-–—][ \t]*(?P<n>\d{1,4})[ \t]*[-–—][ \t]*
 DISTRIBUTION = re.compile(r"^(?:copies\b|copy\s*(?:n[º°o]\.?|№|no\.?)?\s*\d|distribution\b|cc\s*:"
                           r"|\d+\s+copies\b|copies to\b|sent to\s*:)", re.I)
 DISTRIBUTION_MORE = re.compile(r"^(?:\d+\s*[.)]?\s*[–—-]|copy\s*(?:n[º°o]\.?|№)?\s*\d)", re.I)
-REGISTRY = re.compile(r"^(?:no\.|nº|n°|№|ref\.?|reg\.?\s*no\.?)\s*[\w/.\-]+\.?$", re.I)
+REGISTRY = re.compile(r"^(?:no\.|nº|n°|№|ref\.?|reg\.?\s*no\.?|registry(?:\s+no\.?)?\s*:"
+                      r"|(?:incoming|outgoing|inc\.|outg\.)\s*(?:no\.|№)?)\s*[\w/.\-]+\.?$", re.I)
 TYPIST = re.compile(r"^(?:typed|typist|printed\s+by|deciphered|decoded|ciphered\s+by|encoded"
                     r"|decrypted)\b", re.I)
 RECORDER = re.compile(r"^(?:recorded|written down|compiled|taken down|noted)\s+by\b", re.I)

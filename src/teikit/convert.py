@@ -20,7 +20,7 @@ from lxml import etree
 from teikit.context import Context, DocState
 from teikit.dates import first_date
 from teikit.diagnostics import Diagnostic, Severity, diag
-from teikit.elements import TEI_TAG, XML_LANG, E, local
+from teikit.elements import TEI_NS, TEI_TAG, XML_LANG, E, local
 from teikit.errors import SourceError
 from teikit.frame import split_frame
 from teikit.header import add_char_decl, build_header
@@ -64,6 +64,16 @@ def default_register(tei_dir: Path | None = None) -> Register:
     return load_register(folder / "persons.xml", folder / "places.xml")
 
 
+def _own_date(body: etree._Element) -> etree._Element | None:
+    """The document's own date: its opener's dateline, else its closer's (a date in the
+    prose is what the document speaks of, not when it was written)."""
+    for where in ("opener", "closer"):
+        for d in body.iterfind(f"{{{TEI_NS}}}div/{{{TEI_NS}}}{where}/{{{TEI_NS}}}dateline//{{{TEI_NS}}}date"):
+            if len(d.get("when", "")) >= 10:
+                return d
+    return None
+
+
 def convert_source(src: Source, *, profile: Profile | None = None,
                    register: Register | None = None, today: str | None = None) -> Conversion:
     """Convert one decoded source to TEI (nothing is written)."""
@@ -73,7 +83,8 @@ def convert_source(src: Source, *, profile: Profile | None = None,
     framed = split_frame(src)
     cat = framed.catalogue
     doc = parse_document(framed.lines, src.path)
-    if not cat.date:  # a transcription without catalogue data: its first full date
+    guessed = not cat.date
+    if guessed:  # a transcription without catalogue data: its first full date, for now
         first = first_date([ln.text for ln in framed.lines[:15]])
         if first is not None:
             cat.date, cat.date_text = first.iso[:10], first.text
@@ -82,6 +93,8 @@ def convert_source(src: Source, *, profile: Profile | None = None,
     year = int(cat.date[:4]) if cat.date else None
     tei = _tei_root().__copy__()  # a copy: lxml checks a new element's name, map and attribute
     state, body = _body(doc, profile, register, src.path, year, src.forbidden)
+    if guessed and (own := _own_date(body)) is not None:
+        cat.date, cat.date_text = own.get("when", "")[:10], "".join(own.itertext())
     header = build_header(cat, state, body, register, profile=profile.name,
                           source_name=Path(src.path).name, encoding=src.encoding,
                           today=today, dropped=len(framed.dropped))

@@ -105,10 +105,16 @@ def parse_parties(titles: list[str], register: Register) -> Parties:
     return Parties()
 
 
+#: An office with its holder's name after it in brackets, as FRUS titles name parties.
+OFFICE_NAME = re.compile(r"^(?:the\s+)?[A-Z][\w .,'’-]*?\s\((?P<name>[A-Z][\w .’'-]{1,40})\)$")
+
+
 def _parties(s: str, register: Register) -> list[Party]:
     out = []
     for part in PARTY_SEP.split(s):
         part = part.strip()
+        if (office := OFFICE_NAME.match(part)) is not None:
+            part = office.group("name")  # "the Director of … Affairs (Johnson)": Johnson
         m = PARTY.match(part)
         if not part or not m:
             continue
@@ -262,13 +268,27 @@ def _profile_desc(pd: etree._Element, cat: Catalogue, state: DocState, body: etr
         if when:
             creation.append(E("date", {"when": when}, when_text))
         lang_usage.addprevious(creation)
-    original = cat.language or "Russian"
+    original = cat.language or _original_in(cat) or "Russian"
     code = LANGUAGES.get(original.lower(), "und")
-    if code != "en":
+    if code == "en":  # not a translation: the text is in its original language
+        lang_usage[0].text = "English (language of the original)"
+    else:
         lang_usage.append(E("language", {"ident": code},
                             f"{original} (language of the original)"))
     if state.hands and not cat.archive_refs:  # else they are in msDesc/physDesc/handDesc
         pd.append(E("handNotes", {}, *_hand_notes(state)))
+
+
+ORIGINAL_IN = re.compile(r"\boriginal(?: language)?(?: is| was)? in (?P<lang>[A-Z][a-z]+)|\b(?P<none>no translation)\b",
+                         re.I)
+
+
+def _original_in(cat: Catalogue) -> str:
+    """The original's language as the source line says it ("No translation; original in English")."""
+    m = ORIGINAL_IN.search(" ".join([cat.bibl, cat.citation, *cat.archive_refs]))
+    if not m:
+        return ""
+    return "English" if m.group("none") and not m.group("lang") else m.group("lang") or "English"
 
 
 FormLines = list[tuple[etree._Element, str]]

@@ -73,7 +73,8 @@ def build_text(units: list[Unit], ctx: Context, depth: int = 0) -> list[etree._E
             continue
         elif depth < MAX_TEXT_DEPTH and (
                 (k in ("valediction", "signature", "signed") and _has_content(out))
-                or (k in ("dateline", "marks") and _last_is(out, "closer"))):
+                or (k in ("dateline", "marks") and _last_is(out, "closer"))
+                or (k == "dateline" and closed and _closing_only(cls, i))):
             i = _closer(out, cls, i, ctx)
             closed = True
             continue
@@ -120,6 +121,13 @@ def _only_global(items: Items) -> bool:
 
 
 COMMON = {"p", "list", "floatingText", "ab", "div", "table", "quote", "lg"}
+
+
+def _closing_only(cls: list[Classified], i: int) -> bool:
+    """Whether nothing but closing matter is left: a date under the registry lines is the
+    document's own (a second closer), not the start of an attachment."""
+    return all(c.kind in NOTE_TYPES or c.kind in ("dateline", "marks", "signature", "signed")
+               for c in cls[i:])
 
 
 def _has_content(out: list[etree._Element]) -> bool:
@@ -183,8 +191,16 @@ def _last_name_signs(cls: list[Classified]) -> None:
     only closing matter (distribution, registry, typist...) after it, is the signature,
     as the reference encoding has it, even when it is not written in capitals."""
     last = len(cls) - 1
-    while last >= 0 and (cls[last].kind in NOTE_TYPES or cls[last].kind == "dateline"):
-        last -= 1  # closing matter, and the place and date under a signature
+    while last >= 0 and (cls[last].kind in NOTE_TYPES or cls[last].kind == "dateline"
+                         or (cls[last].unit.lines[0].text[:1] in " \t" and len(cls[last].bare.split()) <= 8)):
+        last -= 1  # closing matter (indented lines go on with it), the place and date under a signature
+    if (last >= 2 and cls[last].kind == "short" and cls[last - 1].kind == "short"
+            and cls[last - 2].kind in ("p", "numbered", "quote")
+            and _name_line(cls[last - 1].bare) and len(cls[last].bare.split()) <= 8
+            and not cls[last].bare.rstrip().endswith(":")):
+        # a name and the signer's office under it ("Károly Fendler" / "chargé d'affaires a.i.")
+        cls[last - 1].kind = cls[last].kind = "signature"
+        return
     if last < 1 or cls[last].kind != "short" or cls[last - 1].kind not in (
             "p", "numbered", "quote", "valediction"):
         return
@@ -256,6 +272,9 @@ def _note(out: list[etree._Element], cls: list[Classified], i: int, ctx: Context
         more = (kind == "distribution" and (nxt.kind == "distribution"
                                              or DISTRIBUTION_MORE.match(bare)))
         more = more or (kind == "registry" and nxt.kind == "dateline" and len(bare.split()) <= 2)
+        # an indented line under a list of copies goes on with it
+        more = more or (kind == "distribution" and nxt.unit.lines[0].text[:1] in " \t"
+                        and len(bare.split()) <= 8 and nxt.kind not in NOTE_TYPES)
         # "Copies:" and then the recipients, one a line
         more = more or (kind == "distribution" and c.bare.rstrip().endswith(":")
                         and nxt.kind in ("short", "signature") and _name_line(bare))
@@ -283,7 +302,8 @@ RECIPIENT_NOT_NAMES = {"Copy", "Copies", "Cde", "Comrade", "Comrades", "To", "Se
 def _recipients(note: etree._Element, ctx: Context) -> None:
     """One persName per recipient in a list of copies."""
     pattern = re.compile(r"\b(?:cde|Cde|to|To)\.?\s(?P<n>[A-Z][\w’\-]+(?:\s[A-Z][\w’\-]+)?)"
-                         r"|[:,]\s(?P<m>(?:[A-Z]\.\s?){0,2}[A-Z][a-z’\-]+(?:\s[A-Z][a-z’\-]+)?)"
+                         r"|[:,]\s(?P<m>(?:(?:Mr|Mrs|Ms|Dr|Gen|Col|Maj|Adm|Amb)\.\s)?(?:[A-Z]\.\s?){0,2}"
+                         r"[A-Z][a-z’\-]+(?:\s[A-Z][a-z’\-]+)?)"
                          r"(?=\s*(?:\(|,|$))")
 
     def split(s: str) -> Items:
