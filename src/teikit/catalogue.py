@@ -46,9 +46,6 @@ FIELDS = {
     "author(s)": "author", "author": "author", "authors": "author", "creator": "author",
     "record id": "record", "original uploaded date": "record",
 }
-_FIELD_NAMES = "|".join(re.escape(k) for k in sorted(FIELDS, key=len, reverse=True))
-#: A field and its value on one line.
-INLINE_FIELD = re.compile(rf"^(?P<label>{_FIELD_NAMES})\s*:\s*(?P<value>\S.*)$", re.I)
 #: Kinds that a document's own form lines also have (a memorandum's "Date:"): a block of
 #: inline fields is the catalogue's only with another kind in it.
 FORM_KINDS = {"date", "title"}
@@ -111,6 +108,18 @@ def is_tail_label(ln: Line) -> bool:
     return n in TAIL_LABELS or (n[-1:] == ":" and n[:-1].rstrip() in TAIL_LABELS)
 
 
+def inline_field(s: str) -> tuple[str, str] | None:
+    """(label, value) of a line ``Label: value`` naming a catalogue field, else None
+    (the words before the colon looked up in FIELDS)."""
+    at = s.find(":")
+    if at < 4 or at > 30:
+        return None
+    label = s[:at]
+    if _kind(label) == "" or not s[at + 1:].strip():
+        return None
+    return label, s[at + 1:].strip()
+
+
 def _kind(label: str) -> str:
     """The field a label names ("" if none): ``Translated by:`` → translator."""
     return FIELDS.get(" ".join(label.split()).casefold().rstrip(":").rstrip(), "")
@@ -134,11 +143,11 @@ def field_block(lines: list[Line], i: int) -> int:
             j += 1
             first = j
             while (j < len(lines) and not is_tail_label(lines[j])
-                   and not INLINE_FIELD.match(lines[j].stripped)
+                   and inline_field(lines[j].stripped) is None
                    and (j == first or lines[j].no == lines[j - 1].no + 1)):
                 j += 1
-        elif m := INLINE_FIELD.match(ln.stripped):
-            kinds.add(_kind(m.group("label")))
+        elif (f := inline_field(ln.stripped)) is not None:
+            kinds.add(_kind(f[0]))
             j += 1
         else:
             break
@@ -481,8 +490,8 @@ def _read_tail(lines: list[Line], cat: Catalogue, dropped: list[Line]) -> None:
             label = n.rstrip(":").rstrip()
             dropped.append(ln)
             continue
-        if (m := INLINE_FIELD.match(s)) and not SOURCE_LINE.match(s):
-            if not _store(_kind(m.group("label")), m.group("value").strip(), cat):
+        if (f := inline_field(s)) is not None and not SOURCE_LINE.match(s):
+            if not _store(_kind(f[0]), f[1], cat):
                 dropped.append(ln)
             continue
         if label and _kind(label) in _STORED and label not in _OLD_LABELS:
