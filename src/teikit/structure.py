@@ -27,7 +27,7 @@ from teikit.context import Context, set_rendition
 from teikit.elements import E, Items, append_items, local
 from teikit.inline import build_inline
 from teikit.lines import SPACES
-from teikit.parse import Unit
+from teikit.parse import Unit, slice_nodes
 from teikit.runs import NOT_NAMES
 from teikit.templates import escape
 
@@ -88,6 +88,10 @@ def build_text(units: list[Unit], ctx: Context, depth: int = 0) -> list[etree._E
         elif k == "marks" and closed:
             i = _closer(out, cls, i, ctx)
             continue
+        elif not closed and (rows := _table_run(cls, i, text)) >= 2:
+            out.append(_table(cls[i:i + rows], ctx))
+            i += rows
+            continue
         elif k == "numbered" and _list_run(cls, i) >= 2:
             j = i + _list_run(cls, i)
             lst = E("list", {"type": "ordered"})
@@ -133,6 +137,58 @@ def _closing_only(cls: list[Classified], i: int) -> bool:
 def _has_content(out: list[etree._Element]) -> bool:
     """A closer may only follow the text's own content (TEI's div model)."""
     return any(local(el) in COMMON for el in out)
+
+
+#: A table's cell: words one space apart; two spaces or a tab part the cells.
+CELL = re.compile(r"[^ \t]+(?: [^ \t]+)*")  # only spaces and tabs part them: a character is kept
+CELL_MAX = 60
+
+
+def _cells(c: Classified, text: str) -> list[tuple[int, int]] | None:
+    """The cells of a unit laid out in columns (three or more, outside any bracket), as
+    offsets into the document text; None if it is not such a line."""
+    if len(c.unit.lines) != 1 or "  " not in c.raw and "\t" not in c.raw:
+        return None
+    start = c.unit.start
+    line = text[start:c.unit.end]
+    cells = [(start + m.start(), start + m.end()) for m in CELL.finditer(line)]
+    if len(cells) < 3 or any(e - s > CELL_MAX for s, e in cells):
+        return None
+    for s, e in cells:  # a bracket may not run from one cell into the next
+        cell = text[s:e]
+        if cell.count("[") != cell.count("]"):
+            return None
+    return cells
+
+
+def _table_run(cls: list[Classified], i: int, text: str) -> int:
+    """How many lines from i on make a table: consecutive source lines in columns."""
+    n = 0
+    while i + n < len(cls) and _cells(cls[i + n], text) is not None and (
+            n == 0 or cls[i + n].unit.lines[0].no == cls[i + n - 1].unit.lines[0].no + 1):
+        n += 1
+    return n
+
+
+def _table(rows: list[Classified], ctx: Context) -> etree._Element:
+    """A table of figures as the document lays it out: a row a line, a cell a column."""
+    text = ctx.doc.text
+    table = E("table")
+    laid = [(c, _cells(c, text) or []) for c in rows]
+    widest = max(len(cells) for _, cells in laid)
+    first_col = min(cells[0][0] - c.unit.start for c, cells in laid)
+    for c, cells in laid:
+        row = E("row")
+        if len(cells) < widest and cells[0][0] - c.unit.start > first_col + 2:
+            row.append(E("cell"))  # a heading row over the rows' labels: their column is empty
+            row[-1].tail = " "
+        for n, (s, e) in enumerate(cells):
+            cell = E("cell", {}, *build_inline(slice_nodes(c.unit.nodes, s, e, text), ctx, "p"))
+            if n < len(cells) - 1:
+                cell.tail = " "  # the columns' space, for the text read back
+            row.append(cell)
+        table.append(row)
+    return table
 
 
 def _list_run(cls: list[Classified], i: int) -> int:
