@@ -58,8 +58,8 @@
   <!-- A volume (title page, contents, conventions, index) or one document. -->
   <xsl:param name="volume" as="xs:boolean" select="false()"/>
 
-  <!-- "anchor page" pairs: on which page of the volume each mention anchor
-       fell (tk:print-index). -->
+  <!-- "anchor page" pairs, one a line (a string may hold many lines): on
+       which page of the volume each mention anchor fell (tk:print-index). -->
   <xsl:param name="anchor-pages" as="xs:string*" select="()"/>
 
   <!-- The number in the volume of the first of $documents (tk:print-main). -->
@@ -373,7 +373,8 @@
        names fell on no page are left out. -->
   <xsl:function name="tk:index-entries" as="element(tk:ix)*">
     <xsl:variable name="pages" as="map(xs:string, xs:integer)" select="map:merge(
-        for $p in $anchor-pages return map { substring-before($p, ' '): xs:integer(substring-after($p, ' ')) })"/>
+        for $p in $anchor-pages ! tokenize(., '&#10;')[.]
+        return map { substring-before($p, ' '): xs:integer(substring-after($p, ' ')) })"/>
     <!-- register id → the anchors of its mentions that fell on a page (a
          mention has one when its name is in a register: tk:print-anchor) -->
     <xsl:variable name="anchors" as="map(xs:string, xs:string*)">

@@ -9,7 +9,9 @@ its metadata (title, author, subject, keywords, language) from the teiHeader.
 The volume (``pdf_volume``) is laid out in parts, side by side in
 processes, and the parts' PDFs are merged (``pdf_merge``); the index of
 persons and places and the contents are laid out once the pages of the
-documents are known. The documents are not laid out twice.
+documents are known. The documents are not laid out twice. With processes,
+the volume's transforms run in a process of their own, so that Saxon's heap
+never grows the parent.
 
 Nothing outside the edition is read: WeasyPrint's URL fetcher refuses every
 URL, and Saxon is locked down as for the HTML edition.

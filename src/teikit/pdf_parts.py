@@ -7,14 +7,22 @@ part whose first page is not known when it is sent (``start`` None) follows
 the part sent before it: its process paginates it, tells the parent its page
 count and waits for its first page (``pdf_pages``), which the parent knows as
 soon as the parts before it are paginated.
+
+The transforms that make the parts' HTML run where the layouts' owner puts
+them (:meth:`InProcess.apart`, :meth:`Workers.apart`): with the layout
+processes, in a process of their own (:class:`Apart`), so that Saxon's heap,
+which Saxon/C's native image collects on its own schedule and never gives
+back, goes with that process and never grows the parent.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
+import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from multiprocessing import get_all_start_methods, get_context
@@ -36,8 +44,9 @@ class Task:
     #: its first page, or None: right after the part before it in the same run
     start: int | None
     diag_path: str
-    #: (file name, bytes, relationship): the front matter carries the volume's attachments
-    attachments: tuple[tuple[str, bytes, str], ...] = ()
+    #: (file name, file, relationship): the front matter carries the volume's attachments, read
+    #: by the process that lays it out (the parent does not hold the edition's files)
+    attachments: tuple[tuple[str, str, str], ...] = ()
     #: the date the PDF bears (the TEI's latest change)
     when: str = "2000-01-01"
     #: a part that flows on into the next (the index): the prefix of its items' ids,
@@ -84,7 +93,8 @@ def lay_part(task: Task, ask: Any) -> Laid:
         carried = _carried(doc, task.carry) if task.carry else None
         if carried is not None:
             doc = doc.copy(doc.pages[:-1])
-        data = pdf_bytes(doc, list(task.attachments), task.when)
+        files = [(name, Path(file).read_bytes(), rel) for name, file, rel in task.attachments]
+        data = pdf_bytes(doc, files, task.when)
     Path(task.path).write_bytes(data)
     return Laid(task.key, task.path, starts[0] if starts else 1, len(doc.pages), anchor_pages(doc), found,
                  waited[0], carried)
@@ -147,6 +157,10 @@ class InProcess:
     def __enter__(self) -> InProcess:
         return self
 
+    def apart(self, make: Callable[..., Any], *args: Any) -> Here:
+        """``make(*args)``, used in this process (there is no process to spare)."""
+        return Here(make, *args)
+
     def __exit__(self, *exc: object) -> None:
         pass
 
@@ -182,6 +196,10 @@ class Workers:
 
     def __enter__(self) -> Workers:
         return self
+
+    def apart(self, make: Callable[..., Any], *args: Any) -> Apart:
+        """``make(*args)``, made and used in a process of its own."""
+        return Apart(make, *args)
 
     def __exit__(self, *exc: object) -> None:
         for conn in self.conns:
@@ -246,6 +264,7 @@ def _work(conn: Connection) -> None:
     """A layout process: lay out each part it is sent, until it is sent None."""
     die_with_parent()
     leave_interrupts_to_parent()
+    name_process("teikit-layout")
     while (task := conn.recv()) is not None:
         try:
             laid = lay_part(task, partial(_ask, conn, task.key))
@@ -266,6 +285,118 @@ def _ask(conn: Connection, key: int, pages: int) -> int:
     if not isinstance(start, int):
         raise _Stopped
     return start
+
+
+# --------------------------------------------------- a process of its own
+
+class Here:
+    """An object used in this process through the calls :class:`Apart` forwards."""
+
+    def __init__(self, make: Callable[..., Any], *args: Any) -> None:
+        self.held = make(*args)
+
+    def call(self, method: str, *args: Any) -> Any:
+        return getattr(self.held, method)(*args)
+
+    def renew(self) -> None:
+        """Nothing to renew: this process holds what the object took."""
+
+    def close(self) -> None:
+        pass
+
+
+class Apart:
+    """An object made by ``make(*args)`` in a process of its own, its methods called by name.
+
+    What the object takes, it takes in that process; :meth:`renew` makes it again in a new
+    process, and :meth:`close` ends the process, which gives all of it back.
+    """
+
+    def __init__(self, make: Callable[..., Any], *args: Any) -> None:
+        self.make, self.args = make, args
+        self.conn: Connection | None = None
+        self.proc: Any = None
+        self._open()
+
+    def _open(self) -> None:
+        from teikit import xslt
+
+        # Forked, but not from a process that has started Saxon: its native image's threads
+        # do not survive a fork. Spawned, the process imports what it needs (about a second).
+        fork = "fork" in get_all_start_methods() and not xslt._PROCESSOR
+        ctx = get_context("fork") if fork else get_context("spawn")
+        ours, theirs = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(theirs, self.make, self.args), daemon=True)
+        self.proc.start()
+        theirs.close()
+        self.conn = ours
+
+    def call(self, method: str, *args: Any) -> Any:
+        """The object's ``method(*args)``; its failure is raised here as a RuntimeError."""
+        assert self.conn is not None, "the process is closed"
+        self.conn.send((method, args))
+        try:
+            kind, value = self.conn.recv()
+        except EOFError:
+            raise RuntimeError(f"the process of {getattr(self.make, '__name__', 'an object')} died") from None
+        if kind == "error":
+            raise RuntimeError(value)
+        return value
+
+    def renew(self) -> None:
+        self.close()
+        self._open()
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        assert self.conn is not None
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.proc.join(timeout=10)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join()
+        self.conn.close()
+        self.conn, self.proc = None, None
+
+
+def _serve(conn: Connection, make: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """The process of an :class:`Apart`: make the object, then answer calls until sent None."""
+    die_with_parent()
+    leave_interrupts_to_parent()
+    name_process(f"teikit-{getattr(make, 'process_name', 'apart')}")
+    try:
+        held = make(*args)
+    except Exception as e:
+        held, failure = None, _failure(e)
+    else:
+        failure = ""
+    while (asked := conn.recv()) is not None:
+        if failure:
+            conn.send(("error", failure))
+            continue
+        method, call_args = asked
+        try:
+            conn.send(("done", getattr(held, method)(*call_args)))
+        except Exception as e:
+            conn.send(("error", _failure(e)))
+
+
+def _failure(e: Exception) -> str:
+    """As the parent would word it: a RuntimeError's message alone, else the type and message."""
+    return str(e) if type(e) is RuntimeError else f"{type(e).__name__}: {e}"
+
+
+_PR_SET_NAME = 15
+
+
+def name_process(name: str) -> None:
+    """Name this process as ps, top and /proc/PID/comm show it (Linux; at most 15 bytes), so that
+    a run's processes can be told apart (bench/bench_pdf.py measures each kind)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(_PR_SET_NAME, name.encode()[:15], 0, 0, 0)
 
 
 def layouts(jobs: int, parts: int) -> InProcess | Workers:

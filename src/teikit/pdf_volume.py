@@ -24,9 +24,14 @@ next starts with the entries that began there.
 Nor does the parent hold the edition: it reads each document once for its
 summary (``site_summary``: title, date, mentions of registered names, a few
 hundred bytes), from which the stylesheet orders the volume and makes the
-contents and the index, and reads a chunk's documents again when the chunk
-is transformed. What it keeps per document is that summary and the TEI file
-to attach.
+contents and the index; a chunk's documents are read again when the chunk
+is transformed, and the TEI files the volume attaches when the front matter
+is laid out. Nor does it run Saxon when the parts are laid out in processes:
+the transforms (:class:`VolumeSheet`) run in a process of their own, made
+anew every :data:`TRANSFORM_CHUNKS` chunks and for the front matter and the
+index, since Saxon/C's heap grows with every transform and is collected on
+the native image's own schedule. What the parent keeps per document is its
+summary, its file, and the pages of its anchors.
 """
 
 from __future__ import annotations
@@ -35,20 +40,20 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from teikit.diagnostics import Diagnostic, diag
 from teikit.pdf_merge import Part, merge
-from teikit.pdf_parts import InProcess, Laid, Task, Workers, layouts
+from teikit.pdf_parts import Apart, Here, InProcess, Laid, Task, Workers, layouts
 from teikit.site_summary import TK as SUMMARY_NS
 from teikit.site_summary import summarize
 from teikit.writer import move_if_changed
 
 _TEI = "{http://www.tei-c.org/ns/1.0}TEI"
-Attachments = tuple[tuple[str, bytes, str], ...]
+Attachments = tuple[tuple[str, str, str], ...]  # (file name, file, relationship)
 
 #: Documents in one part of the volume. WeasyPrint's cost per page grows with
 #: a layout's length, so small parts are cheaper per page (bench/README.md);
@@ -64,6 +69,9 @@ INDEX_ITEM = "tk-index-"
 CONTENTS_ENTRIES = 400
 #: The prefix of the ids of the contents' entries (tei2print.xsl: tk-toc-N).
 CONTENTS_ITEM = "tk-toc-"
+#: Chunks transformed by one process before a new one takes over: Saxon's heap grows with
+#: each transform (by about 2.5 MB a chunk at first) until the native image collects it.
+TRANSFORM_CHUNKS = 10
 
 
 # ---------------------------------------------------------------- volume
@@ -80,11 +88,11 @@ class Made:
 class _Edition:
     #: document id → its TEI file
     paths: dict[str, str]
-    #: the summaries of the documents (tk:doc elements under one root), parsed by Saxon
-    summaries: Any
-    order: list[str]
-    attachments: list[tuple[str, bytes, str]]
+    #: the summaries of the documents (tk:doc elements under one root), as XML
+    summaries: str
+    attachments: list[tuple[str, str, str]]
     when: str
+    order: list[str] = field(default_factory=list)
 
 
 def build_volume(docs: list[str], regs: list[str], job: Any, target: Path, diagnostics: list[Diagnostic],
@@ -93,38 +101,44 @@ def build_volume(docs: list[str], regs: list[str], job: Any, target: Path, diagn
 
     ``stages`` gets the wall-clock seconds of its steps.
     """
-    from teikit.pdf import _start
-
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     chunks = max(1, -(-len(docs) // CHUNK_DOCS))
     clock = _Clock(stages if stages is not None else {})
     with layouts(jobs, chunks) as lay:
-        _start(job)
-        edition = _read(docs, regs, str(target), diagnostics)
-        clock.lap("volume: read")
+        edition = _read(docs, regs, diagnostics)
         if edition is None:
             return None
+        sheet: Here | Apart | None = None
         try:
+            sheet = lay.apart(VolumeSheet, job, edition.summaries, str(target))
+            order, found = sheet.call("order")
+            diagnostics += found
+            clock.lap("volume: read")
+            if not order:  # the transform failed (TK304)
+                return None
+            edition.order = order
             target.parent.mkdir(parents=True, exist_ok=True)
             # beside the volume: the parts' PDFs are as large as the volume; named as the
             # build's temporary files (state.TEMPORARY), so a build killed here leaves a
             # folder that the next build sweeps away
             with tempfile.TemporaryDirectory(prefix=f".{target.name}.", suffix=".tmp",
                                              dir=target.parent) as tmp:
-                return _make(edition, lay, Path(tmp), target, diagnostics, clock)
+                return _make(edition, lay, sheet, Path(tmp), target, diagnostics, clock)
         except Exception as e:  # WeasyPrint's failures have no common base class
             diagnostics.append(diag("TK403", f"the volume was not made: {type(e).__name__}: {e}",
                                     str(target)))
             lay.failed = True
             return None
+        finally:
+            if sheet is not None:
+                sheet.close()
 
 
-def _read(docs: list[str], regs: list[str], path: str, diagnostics: list[Diagnostic]) -> _Edition | None:
-    """Each document's summary, file and latest change, and the volume's order."""
-    from teikit.pdf import _STATE, TK, _revision_date
+def _read(docs: list[str], regs: list[str], diagnostics: list[Diagnostic]) -> _Edition | None:
+    """Each document's summary, file and latest change (lxml only: no Saxon here)."""
+    from teikit.pdf import _revision_date
     from teikit.validate_safe import UnsafeXMLError, load_file
 
-    sheet = _STATE["sheet"]
     paths: dict[str, str] = {}
     summaries = []
     attachments = []
@@ -143,60 +157,109 @@ def _read(docs: list[str], regs: list[str], path: str, diagnostics: list[Diagnos
         doc_id = Path(doc).stem
         paths[doc_id] = doc
         summaries.append(summarize(root, doc_id))
-        attachments.append((Path(doc).name, loaded.data, "Source"))
+        attachments.append((Path(doc).name, doc, "Source"))
         when = max(when, _revision_date(loaded))
-    attachments += [(Path(r).name, Path(r).read_bytes(), "Supplement") for r in regs]
+    attachments += [(Path(r).name, r, "Supplement") for r in regs]
     if not paths:
         return None
-    summarised = sheet.parse(f'<tk:summaries xmlns:tk="{SUMMARY_NS}">' + "".join(summaries)
-                             + "</tk:summaries>")
-    sheet.set_params({"documents": [], "doc-ids": [], "summaries": summarised, "volume": True, "doc-id": ""})
-    result = sheet.call(f"{TK}print-order", path)
-    diagnostics += result.diagnostics
-    order = [i for i in result.output.split("\n") if i]
-    if not order:
-        return None
     latest = when if when > "0001" else date.today().isoformat()
-    return _Edition(paths, summarised, order, attachments, latest)
+    text = f'<tk:summaries xmlns:tk="{SUMMARY_NS}">' + "".join(summaries) + "</tk:summaries>"
+    return _Edition(paths, text, attachments, latest)
 
 
-def _parsed(path: str) -> Any:
-    """A document for the stylesheet, read again (the parent keeps no document's tree)."""
-    from teikit.pdf import _STATE
-    from teikit.validate_safe import load_file
+class VolumeSheet:
+    """The volume's transforms, with the print stylesheet of the process they run in.
 
-    loaded = load_file(path)
-    return _STATE["sheet"].parse(loaded.data.decode(loaded.encoding if loaded.encoding != "utf-8"
-                                                    else "utf-8-sig"))
+    Made where the layouts put it (``pdf_parts``): in a process of its own beside the layout
+    processes, so that Saxon's heap is never the parent's. Each method gives its result and
+    the transform's diagnostics (TK304 when it failed: see :func:`_got`).
+    """
+
+    #: the name of its process (pdf_parts.name_process)
+    process_name = "xslt"
+
+    def __init__(self, job: Any, summaries: str, path: str) -> None:
+        from teikit.pdf import _STATE, _start
+
+        _start(job)
+        self.sheet = _STATE["sheet"]
+        self.path = path
+        self.summaries = summaries
+        self.parsed: dict[str, Any] = {}
+        self.sheet.set_params({"documents": [], "doc-ids": [], "volume": True, "doc-id": ""})
+
+    def _everything(self) -> dict[str, Any]:
+        """The parameters of a transform over the whole edition (its summaries, parsed once)."""
+        if "summaries" not in self.parsed:
+            self.parsed["summaries"] = self.sheet.parse(self.summaries)
+        return {"documents": [], "doc-ids": [], "summaries": self.parsed["summaries"]}
+
+    def order(self) -> tuple[list[str], list[Diagnostic]]:
+        """The documents' ids in the volume's order."""
+        result, found = self._call("print-order", self._everything())
+        return [i for i in result.output.split("\n") if i], found
+
+    def chunk(self, paths: list[str], ids: list[str], first_n: int) -> tuple[str, list[Diagnostic]]:
+        """The HTML of a chunk of documents, numbered from ``first_n``."""
+        return self.html("print-main", {"documents": [self._parsed(p) for p in paths], "doc-ids": ids,
+                                        "first-n": first_n})
+
+    def _parsed(self, path: str) -> Any:
+        from teikit.validate_safe import load_file
+
+        loaded = load_file(path)
+        return self.sheet.parse(loaded.data.decode(loaded.encoding if loaded.encoding != "utf-8"
+                                                   else "utf-8-sig"))
+
+    def index_sizes(self, mentions: str) -> tuple[list[int], list[Diagnostic]]:
+        """How many pages each of the index's entries lists, given each mention's page (a line
+        ``ANCHOR PAGE`` each: one string, where a string a mention took Saxon/C twice the heap);
+        the entries are kept for :meth:`index`, worked out once."""
+        result, found = self._call("print-index-sizes", {**self._everything(), "anchor-pages": [mentions],
+                                                         "index-entries": []})
+        if "index-entries.xml" in result.documents:
+            self.parsed["index-entries"] = self.sheet.parse(result.documents["index-entries.xml"])
+        return [int(n) for n in result.output.split()], found
+
+    def front(self, params: dict[str, Any]) -> tuple[str, list[Diagnostic]]:
+        """A part of the front matter."""
+        return self.html("print-front", {**self._everything(), **params})
+
+    def index(self, params: dict[str, Any]) -> tuple[str, list[Diagnostic]]:
+        """A part of the index (after :meth:`index_sizes`)."""
+        return self.html("print-index", {**self._everything(), "anchor-pages": [],
+                                         "index-entries": self.parsed["index-entries"], **params})
+
+    def html(self, template: str, params: dict[str, Any]) -> tuple[str, list[Diagnostic]]:
+        result, found = self._call(template, params)
+        return str(result.output), found
+
+    def _call(self, template: str, params: dict[str, Any]) -> tuple[Any, list[Diagnostic]]:
+        from teikit.pdf import TK
+
+        self.sheet.set_params(params)
+        result = self.sheet.call(f"{TK}{template}", self.path)
+        return result, [d for d in result.diagnostics if d.code not in ("TK301", "TK302")]
 
 
-def _transform(template: str, params: dict[str, Any], path: str, diagnostics: list[Diagnostic]) -> str:
-    result = _call(template, params, path, diagnostics)
-    if not result.output:
-        raise RuntimeError(f"the transform of the volume's {template} failed")
-    return str(result.output)
+def _got(answer: tuple[Any, list[Diagnostic]], what: str, diagnostics: list[Diagnostic]) -> Any:
+    """A transform's result, its diagnostics added; a failed transform raises."""
+    value, found = answer
+    diagnostics += found
+    if any(d.code == "TK304" for d in found) or (isinstance(value, str) and not value):
+        raise RuntimeError(f"the transform of the volume's {what} failed")
+    return value
 
 
-def _call(template: str, params: dict[str, Any], path: str, diagnostics: list[Diagnostic]) -> Any:
-    """The named template's result (its output may be empty; a failed transform raises)."""
-    from teikit.pdf import _STATE, TK
-
-    sheet = _STATE["sheet"]
-    sheet.set_params(params)
-    result = sheet.call(f"{TK}{template}", path)
-    diagnostics += [d for d in result.diagnostics if d.code not in ("TK301", "TK302")]
-    if any(d.code == "TK304" for d in result.diagnostics):
-        raise RuntimeError(f"the transform of the volume's {template} failed")
-    return result
-
-
-def _chunks(edition: _Edition, tmp: Path, path: str, diagnostics: list[Diagnostic]) -> Iterator[Task]:
+def _chunks(edition: _Edition, sheet: Here | Apart, tmp: Path, path: str,
+            diagnostics: list[Diagnostic]) -> Iterator[Task]:
     """The documents in parts of CHUNK_DOCS, each transformed when a process is free for it."""
     for key, at in enumerate(range(0, len(edition.order), CHUNK_DOCS), 1):
+        if key > 1 and (key - 1) % TRANSFORM_CHUNKS == 0:
+            sheet.renew()
         ids = edition.order[at:at + CHUNK_DOCS]
-        documents = [_parsed(edition.paths[i]) for i in ids]
-        html = _transform("print-main", {"documents": documents, "doc-ids": ids, "first-n": at + 1},
-                          path, diagnostics)
+        html = _got(sheet.call("chunk", [edition.paths[i] for i in ids], ids, at + 1), "print-main",
+                    diagnostics)
         yield Task(key, html, str(tmp / f"part-{key:05d}.pdf"), 1 if key == 1 else None, path,
                     when=edition.when)
 
@@ -219,7 +282,8 @@ class _Flow:
     next part starts with the items that began there (pdf_parts.lay_part), so the parts' pages
     read as one list. A layout's memory grows with its boxes, and these lists with the volume."""
 
-    template: str
+    #: the VolumeSheet method that makes a part's HTML (``front``, ``index``)
+    method: str
     #: the stylesheet's parameters for the part's first and last items
     names: tuple[str, str]
     params: dict[str, Any]
@@ -239,8 +303,9 @@ class _Flow:
     ranges: list[dict[str, int]] = field(default_factory=list)
     done: bool = False
 
-    def next(self, edition: _Edition, tmp: Path, path: str, diagnostics: list[Diagnostic],
-             extra: dict[str, Any] | None = None, attachments: Attachments = ()) -> Task:
+    def next(self, edition: _Edition, sheet: Here | Apart, tmp: Path, path: str,
+             diagnostics: list[Diagnostic], extra: dict[str, Any] | None = None,
+             attachments: Attachments = ()) -> Task:
         """The next part to lay out."""
         last, weight = self.first, self.sizes[self.first - 1] if self.sizes else 0
         while last < len(self.sizes) and weight + self.sizes[last] <= self.limit:
@@ -249,8 +314,8 @@ class _Flow:
         self.last = last
         more = last < len(self.sizes)
         self.ranges.append({self.names[0]: self.first, self.names[1]: last if more else 0})
-        html = _transform(self.template, {**self.params, **(extra or {}), **self.ranges[-1]}, path,
-                          diagnostics)
+        html = _got(sheet.call(self.method, {**self.params, **(extra or {}), **self.ranges[-1]}),
+                    f"print-{self.method}", diagnostics)
         self.task = Task(self.key, html, str(tmp / f"{self.stem}-{len(self.laid):05d}.pdf"), self.page, path,
                          attachments, edition.when, carry=self.prefix if more else "")
         return self.task
@@ -274,7 +339,7 @@ def _flows(lay: InProcess | Workers, flows: list[_Flow], make: Any, diagnostics:
             f.took(done[f.key], diagnostics)
 
 
-def _relay_contents(edition: _Edition, lay: InProcess | Workers, front: _Flow, tmp: Path, path: str,
+def _relay_contents(edition: _Edition, lay: InProcess | Workers, sheet: Here | Apart, front: _Flow, path: str,
                     diagnostics: list[Diagnostic]) -> None:
     """The contents' first part again, with the pages of the introduction and the conventions,
     which stand in the front matter's last part. Only those numbers change, and they stand at
@@ -282,8 +347,8 @@ def _relay_contents(edition: _Edition, lay: InProcess | Workers, front: _Flow, t
     end = front.laid[-1]
     numbers = [f"{name} {end.start + end.anchors[name] - 1}" for name in ("introduction", "conventions")
                if name in end.anchors]
-    html = _transform(front.template, {**front.params, **front.ranges[0], "front-pages": numbers}, path,
-                      diagnostics)
+    html = _got(sheet.call(front.method, {**front.params, **front.ranges[0], "front-pages": numbers}),
+                "print-front", diagnostics)
     before = front.laid[0]
     task = Task(before.key, html, before.path, before.start, path, tuple(edition.attachments), edition.when,
                 carry=CONTENTS_ITEM)
@@ -293,47 +358,47 @@ def _relay_contents(edition: _Edition, lay: InProcess | Workers, front: _Flow, t
     front.laid[0] = again
 
 
-def _make(edition: _Edition, lay: InProcess | Workers, tmp: Path, target: Path,
+def _make(edition: _Edition, lay: InProcess | Workers, sheet: Here | Apart, tmp: Path, target: Path,
           diagnostics: list[Diagnostic], clock: _Clock) -> Made:
-    from teikit.pdf import _STATE
-
     path = str(target)
-    body = lay.lay(_chunks(edition, tmp, path, diagnostics))
+    body = lay.lay(_chunks(edition, sheet, tmp, path, diagnostics))
     clock.lap("volume: documents")
     clock.stages["volume: documents, processes waiting (sum)"] = sum(laid.waited for laid in body)
     for laid in body:
         diagnostics += laid.diagnostics
     pages = {a: laid.start + p - 1 for laid in body for a, p in laid.anchors.items()}
     index_page = body[-1].start + body[-1].pages
-    everything = {"documents": [], "doc-ids": [], "summaries": edition.summaries}
-    mentions = [f"{a} {p}" for a, p in pages.items() if "-m" in a]
-    index_params: dict[str, Any] = {**everything, "anchor-pages": mentions, "index-entries": []}
-    made = _call("print-index-sizes", index_params, path, diagnostics)
-    sizes = [int(n) for n in made.output.split()]
-    # the entries, worked out once for all the index's parts; the mentions then go
-    index_params = {**everything, "anchor-pages": [],
-                    "index-entries": _STATE["sheet"].parse(made.documents["index-entries.xml"])}
-    # the keys order a run's parts: the front matter's (0, -1, …) before the index's
+    mentions = "\n".join(f"{a} {p}" for a, p in pages.items() if "-m" in a)
     doc_pages = [f"{i} {pages[i]}" for i in edition.order]
-    front = _Flow("print-front", ("contents-from", "contents-to"),
-                  {**everything, "index-page": index_page, "doc-pages": doc_pages},
-                  [1] * len(edition.order), CONTENTS_ENTRIES, CONTENTS_ITEM, "front", 0, 1, step=-1)
-    index = _Flow("print-index", ("index-from", "index-to"), index_params, sizes, INDEX_LINKS,
-                  INDEX_ITEM, "index", len(body) + 1, index_page)
+    # the merge reads the anchors from the parts' PDFs: the parent keeps their pages no longer
+    # (nor does the transform process forked next)
+    body = [replace(laid, anchors={}) for laid in body]
+    del pages
+    sheet.renew()  # the front matter and the index start from a heap of their own
+    # the index's entries, worked out once for all its parts
+    sizes = _got(sheet.call("index_sizes", mentions), "print-index-sizes", diagnostics)
+    del mentions
+    # the keys order a run's parts: the front matter's (0, -1, …) before the index's
+    front = _Flow("front", ("contents-from", "contents-to"),
+                  {"index-page": index_page, "doc-pages": doc_pages}, [1] * len(edition.order),
+                  CONTENTS_ENTRIES, CONTENTS_ITEM, "front", 0, 1, step=-1)
+    index = _Flow("index", ("index-from", "index-to"), {}, sizes, INDEX_LINKS, INDEX_ITEM, "index",
+                  len(body) + 1, index_page)
 
     def make(flow: _Flow) -> Task:
         if flow is index:
-            return flow.next(edition, tmp, path, diagnostics)
+            return flow.next(edition, sheet, tmp, path, diagnostics)
         # the contents in parts give the introduction's and the conventions' pages as numbers,
         # known once the last part is laid out: the first part is laid out again then (below)
         # (set every time: the stylesheet keeps a parameter from one transform to the next)
         extra = {"front-pages": ["introduction 1", "conventions 1"] if flow.sizes[flow.limit:] else []}
-        return flow.next(edition, tmp, path, diagnostics, extra,
+        return flow.next(edition, sheet, tmp, path, diagnostics, extra,
                          tuple(edition.attachments) if not flow.laid else ())
 
     _flows(lay, [front, index], make, diagnostics)
     if len(front.laid) > 1:
-        _relay_contents(edition, lay, front, tmp, path, diagnostics)
+        _relay_contents(edition, lay, sheet, front, path, diagnostics)
+    sheet.close()  # the merge needs no transform
     clock.lap("volume: front matter and index")
     parts = [*(Part(Path(laid.path), laid.start, front=True) for laid in front.laid),
              *(Part(Path(laid.path), laid.start) for laid in body),
