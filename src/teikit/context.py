@@ -75,6 +75,9 @@ class Context:
         #: then no run of it needs looking at for them. ``forbidden`` False says the
         #: source it was read from has none (Source.forbidden): then it is not looked at.
         self.forbidden = forbidden is not False and XML_FORBIDDEN.search(doc.text) is not None
+        #: The original's language (ISO 639) as the catalogue gives it, or None: the
+        #: language a term in brackets is read in first.
+        self.original_lang: str | None = None
 
     # -- questions rules ask -------------------------------------------------
     def name_before(self) -> bool:

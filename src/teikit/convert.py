@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from teikit.catalogue import LANGUAGES
 from teikit.context import Context, DocState
 from teikit.dates import first_date
 from teikit.diagnostics import Diagnostic, Severity, diag
@@ -92,7 +93,8 @@ def convert_source(src: Source, *, profile: Profile | None = None,
         cat.title = _fallback_title(framed.lines)
     year = int(cat.date[:4]) if cat.date else None
     tei = _tei_root().__copy__()  # a copy: lxml checks a new element's name, map and attribute
-    state, body = _body(doc, profile, register, src.path, year, src.forbidden)
+    state, body = _body(doc, profile, register, src.path, year, src.forbidden,
+                        LANGUAGES.get(cat.language.strip().lower()) if cat.language else None)
     if guessed and (own := _own_date(body)) is not None:
         cat.date, cat.date_text = own.get("when", "")[:10], "".join(own.itertext())
     header = build_header(cat, state, body, register, profile=profile.name,
@@ -149,7 +151,8 @@ MAX_STRUCTURE_DEPTH = 4 + 4 * MAX_TEXT_DEPTH + 2
 
 
 def _body(doc: Document, profile: Profile, register: Register, path: str,
-          year: int | None, forbidden: bool | None = None) -> tuple[DocState, etree._Element]:
+          year: int | None, forbidden: bool | None = None,
+          original_lang: str | None = None) -> tuple[DocState, etree._Element]:
     """The text's body: the document's own text in a div, and the texts attached to it.
 
     A document whose marks nest so deep that XML parsers could not read it back is read
@@ -157,6 +160,7 @@ def _body(doc: Document, profile: Profile, register: Register, path: str,
     """
     state = DocState(path, year)
     ctx = Context(doc, profile, register, state, forbidden=forbidden)
+    ctx.original_lang = original_lang
     body = _build_body(doc, ctx)
     # each level of marks is at most two elements, and a <g> can end them
     while MAX_STRUCTURE_DEPTH + 2 * ctx.deepest + 1 > MAX_XML_DEPTH:
@@ -166,6 +170,7 @@ def _body(doc: Document, profile: Profile, register: Register, path: str,
             break
         state = DocState(path, year)
         ctx = Context(doc, profile, register, state, mark_depth=levels, forbidden=ctx.forbidden)
+        ctx.original_lang = original_lang
         body = _build_body(doc, ctx)
     return state, body
 
