@@ -45,6 +45,10 @@ FROM_TO = re.compile(r"\bfrom\s+(?P<s>.+?)\s+to\s+(?P<a>.+?)(?:,?\s+(?:transmitt
                      r"|requesting|asking)\b|,\s*\d|,?\s*\d{1,2} \w+ \d{4}|$)")
 NUMBER_TO = re.compile(r"(?:No\.?|Nº|N°|№)\s*[\w/.-]+,?\s+(?P<s>[^,]+?)\s+to\s+(?P<a>[^,]+?)"
                        r"(?:,|$)")
+#: "Telegram, Zhou Enlai to Mao Zedong, on …", "Ciphered Telegram, Filippov [Stalin] to Kim Il Sung (via …)"
+GENRE_TO = re.compile(r"^[\w ]*?(?:Telegram|Letter|Cable|Cablegram|Memorandum|Report|Note|Message"
+                      r"|Radiogram|Record|Minutes)s?,\s+(?P<s>[^,]+?)\s+to\s+(?P<a>[^,(]+?)"
+                      r"(?:,|\s+\(|$)")
 AUTHOR_OF = re.compile(r"^(?P<s>[A-Z][^,]+),\s*(?:\w+\s+)?(?:Telegram|Letter|Cable|Memorandum"
                        r"|Report)")
 PARTY_SEP = re.compile(r"\s*(?:,|\band\b)\s*(?![^\[]*\])")
@@ -95,7 +99,7 @@ def parse_parties(titles: list[str], register: Register) -> Parties:
     """Sender and addressee from titles like 'Telegram No. 1 from A [B] to C' or 'A to B'."""
     cleaned = [TITLE_DATE.sub("", t) for t in titles]
     for t in cleaned:
-        m = FROM_TO.search(t) or NUMBER_TO.search(t)
+        m = FROM_TO.search(t) or NUMBER_TO.search(t) or GENRE_TO.match(t)
         if m:
             return Parties(_parties(m.group("s"), register), _parties(m.group("a"), register))
     for t in cleaned:
