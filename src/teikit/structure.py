@@ -257,8 +257,10 @@ def _last_name_signs(cls: list[Classified]) -> None:
         # a name and the signer's office under it ("Károly Fendler" / "chargé d'affaires a.i.")
         cls[last - 1].kind = cls[last].kind = "signature"
         return
-    if last < 1 or cls[last].kind != "short" or cls[last - 1].kind not in (
-            "p", "numbered", "quote", "valediction"):
+    before = cls[last - 1] if last >= 1 else None
+    if before is None or cls[last].kind != "short" or not (
+            before.kind in ("p", "numbered", "quote", "valediction")
+            or (before.kind == "short" and before.bare.rstrip()[-1:] in ".!")):  # "Please reply."
         return
     c = cls[last]
     words = c.bare.split()
