@@ -2,8 +2,12 @@
 
 ``8.7.50`` is 8 July 1950 (day first, as in Russian and most European
 registries); ``2035 30 September 1950`` is 1950-09-30T20:35:00 (a telegraph
-time before the date); ``July 8, 1950``; ``1. Oct. 1950``. Times carry seconds
-because TEI's ``@when`` is an XML Schema dateTime.
+time before the date); ``July 8, 1950``; ``8th July 1950``; ``1. Oct. 1950``;
+``14.VII.1953`` (a Roman month); ``1950.07.08``; ``3/7/50`` (day first unless the
+numbers say otherwise, and then doubtful: see ``DateMatch.cert``). A time after
+the date belongs to it: ``5 April 1954, 22:00``, ``14.10.50 at 0140``, ``April 27,
+1951—6:49 p.m.``. Times carry seconds because TEI's ``@when`` is an XML Schema
+dateTime.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -22,23 +27,55 @@ _MONTHS = {
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December", "Sept", "Jan", "Feb", "Mar",
                 "Apr", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_ROMAN = {r: i for i, r in enumerate(["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
+                                      "X", "XI", "XII"], 1)}
 #: Month names as written in the documents: capitalised or in capitals (a lower-case
 #: "may" or "march" is an ordinary word). Case-sensitive matching is also much faster.
 MON = "(?P<mon>(?:" + "|".join(sorted({v for m in _MONTH_NAMES for v in (m, m.upper())},
                                       key=len, reverse=True)) + r")\.?)"
+#: A Roman month, in capitals or in small letters (checked against _ROMAN).
+ROMAN = r"(?P<rm>[IVX]{1,4}|[ivx]{1,4})"
+#: An ordinal's suffix: 8th, 1st, 22nd, 3rd.
+ORD = r"(?:st|nd|rd|th)"
+YEAR = r"(?P<y>1[6-9]\d\d|20\d\d)"
+#: A clock time after a date, with what joins them: ``, 22:00``, `` at 0140``,
+#: ``—6:49 p.m.``, ``—7 p. m.``, ``—noon``, ``. 9:26``. Four digits alone (``2310``) are a
+#: time only after "at" or before "hours" or "… time" (_time checks; else the date ends
+#: before them).
+_TIME_RE = (r"(?P<sep>\.?,?\s+(?:at\s+)?|\s*[—–]\s*|\s+-\s+)"
+            r"(?:(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?![\d:])"
+            r"(?:[ \t]*(?P<ap>[aApP]\.\s*[mM]\.|[aApP][mM]\b))?"
+            r"|(?P<h12>1[0-2]|0?[1-9])[ \t]*(?P<ap12>[aApP]\.\s*[mM]\.|[aApP][mM]\b)"
+            r"|(?P<hhmm>[0-2]\d[0-5]\d)(?![\d:\-/]|[.,]\d)"
+            r"|(?P<noon>noon)\b)"
+            r"(?P<hours>\s?(?:hours|hrs|h)\b)?")
+_TIME = re.compile(_TIME_RE)
+#: The same without its names, as the patterns' optional last group: a match's groups
+#: stay few (groupdict makes one entry per group), and _TIME reads the rare tail there is.
+TAIL = "(?P<tail>" + re.sub(r"\(\?P<\w+>", "(?:", _TIME_RE) + ")?"
 _PATTERNS = [
-    # 2035 30 September 1950 / 30 September 1950 / 1. Oct. 1950 / 2332 30 September
-    re.compile(r"(?<![\d.])(?:(?P<hhmm>[0-2]\d[0-5]\d)\s+)?(?P<d>[0-3]?\d)\.?\s+" + MON
-               + r"(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d))?(?![\w])"),
-    # July 8, 1950 / October 01, 1950
-    re.compile(MON + r"\s+(?P<d>[0-3]?\d),?\s+(?P<y>1[6-9]\d\d|20\d\d)(?!\d)"),
-    # 8.7.50 / 8.7.50. 9:26 / 2.10.50, 6:00 / 13.11.1950
-    re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{4}|\d{2})(?![\d])"
-               r"(?:\.?,?\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?![\d]))?"),
+    # 2035 30 September 1950 / 30 September 1950 / 1. Oct. 1950 / 2332 30 September /
+    # 8th July 1950 / 1st of May 1951
+    re.compile(r"(?<![\d.])(?:(?P<hhmm>[0-2]\d[0-5]\d)\s+)?(?P<d>[0-3]?\d)(?:" + ORD
+               + r"(?:\s+of)?|\.)?\s+" + MON + r"(?:,?\s+" + YEAR + r")?(?![\w])" + TAIL),
+    # July 8, 1950 / October 01, 1950 / July 8th, 1950
+    re.compile(MON + r"\s+(?P<d>[0-3]?\d)" + ORD + r"?,?\s+" + YEAR + r"(?!\d)" + TAIL),
+    # 8.7.50 / 8.7.50. 9:26 / 2.10.50, 6:00 / 13.11.1950 / 14.VII.1953 / 4. XII. 56
+    re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?:(?P<m>[01]?\d)\.|\s?" + ROMAN + r"\.\s?)"
+               r"(?P<y>\d{4}|\d{2})(?![\d])" + TAIL),
     # 1950-07-08
-    re.compile(r"(?<![\d-])(?P<y>1[6-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])"),
+    re.compile(r"(?<![\d-])" + YEAR + r"-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])" + TAIL),
+    # 3/7/50 / 07/03/1950 (day first unless the numbers say otherwise); not No. 12/3/50
+    re.compile(r"(?<![\w/.\-#№])(?<![Nn]o\. )(?<![Nn]o\.)(?<![Nn]r\. )(?<![Nn]r\.)(?<!Nº )"
+               r"(?<!Nº)(?<!№ )(?<!# )(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>\d{4}|\d{2})"
+               r"(?![\w/]|[.\-]\d)" + TAIL),
+    # 1950.07.08 / 1950/07/08 (year first: the order is never in doubt)
+    re.compile(r"(?<![\d./\-])" + YEAR + r"(?P<ysep>[./])(?P<m>[01]?\d)(?P=ysep)(?P<d>[0-3]?\d)"
+               r"(?![\d/]|\.\d)" + TAIL),
 ]
-#: Where matches of the patterns can begin: a number's first digit (patterns 0, 2 and 3)
+#: A four-digit time needs one of these after it (or "at" before it): 2310 Moscow time.
+_ZONE = re.compile(r"\s+(?:[A-Za-z]+\s+)?[Tt]ime\b|\s?(?:GMT|UTC)\b")
+#: Where matches of the patterns can begin: a number's first digit (patterns 0, 2 to 5)
 #: or a month's capital (pattern 1). The patterns begin with a look-behind or an
 #: optional group, so the regex engine would try them at every character; these
 #: begin with a class, which it finds fast, and consume one character only, so no
@@ -46,17 +83,21 @@ _PATTERNS = [
 _NUMBER_START = re.compile(r"\d(?<!\d\d)")
 _MONTH_START = re.compile(r"[JFMASOND](?=an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec"
                           r"|AN|EB|AR|PR|AY|UN|UL|UG|EP|CT|OV|EC)")
-#: Something every date holds: a digit or a month's capital, then what must follow it.
-_ANY_HINT = re.compile(r"[\dJFMASOND](?:(?<=\d)(?:\.?\s+[JFMASOND]|[.\-]\d)"
-                       r"|(?<=[JFMASOND])[A-Za-z]*\.?\s+\d)")
+#: Something every date holds: a digit or a month's capital, then what must follow it
+#: (a month after a day; a dot, hyphen or slash and a digit; a dot and a Roman month; a
+#: month after an ordinal, spelled out further: "8th Department" is common and no date).
+_HINT = (r"[\dJFMASOND](?:(?<=\d)(?:\.?\s+[JFMASOND]|[./\-]\d|\.\s?(?:[IVX]+|[ivx]+)\."
+         r"|(?:st|nd|rd|th)(?:\s+of)?\s+(?:" + "|".join(m[:3] for m in _MONTH_NAMES[:12])
+         + "|" + "|".join(m[:3].upper() for m in _MONTH_NAMES[:12]) + "))"
+         r"|(?<=[JFMASOND])[A-Za-z]*\.?\s+\d)")
+_ANY_HINT = re.compile(_HINT)
 #: The same two for text that is all ASCII (most runs), where a digit is [0-9]: a class the
 #: engine tests with one look-up, where \d asks Unicode's tables at every character.
-_ANY_HINT_ASCII = re.compile(r"[0-9JFMASOND](?:(?<=[0-9])(?:\.?\s+[JFMASOND]|[.\-][0-9])"
-                             r"|(?<=[JFMASOND])[A-Za-z]*\.?\s+[0-9])")
+_ANY_HINT_ASCII = re.compile(_HINT.replace(r"[\d", "[0-9").replace(r"\d", "[0-9]"))
 _NUMBER_START_ASCII = re.compile(r"[0-9](?<![0-9][0-9])")
 DATE_ALONE = re.compile(
-    r"^(?:(?:[0-3]?\d\s+" + MON + r",?\s+\d{4})|(?:" + MON.replace("mon", "mon2")
-    + r"\s+[0-3]?\d,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$")
+    r"^(?:(?:[0-3]?\d(?:" + ORD + r")?\s+" + MON + r",?\s+\d{4})|(?:" + MON.replace("mon", "mon2")
+    + r"\s+[0-3]?\d(?:" + ORD + r")?,?\s+\d{4})|(?:\d{4}-\d\d-\d\d))\.?$")
 
 
 _DIGIT = re.compile(r"\d")
@@ -76,13 +117,17 @@ def _has_digit(s: str, ascii: bool) -> bool:
 
 @dataclass(frozen=True)
 class DateMatch:
-    """A date found in a string: its text, span and ISO form."""
+    """A date found in a string: its text, span and ISO form.
+
+    ``cert`` is "medium" where the reading is a guess (``3/7/50``: day or month
+    first?), for TEI's ``@cert``; None where the date's form leaves no doubt."""
 
     text: str
     start: int
     end: int
     iso: str
     year_inferred: bool = False
+    cert: str | None = None
 
 
 #: What find_dates found in one document's strings (see find_dates).
@@ -101,28 +146,75 @@ def _year(raw: str | None, context_year: int | None) -> tuple[int | None, bool]:
     return y, False
 
 
+def _day_month(g: dict[str, Any]) -> tuple[int, int, str | None] | None:
+    """Day, month and certainty from a match's groups: a month's name, a Roman month, a
+    number, or the two numbers of a slash date (day first unless one of them is over 12:
+    European registries write day first, and so do the originals' languages)."""
+    if g.get("mon"):
+        return int(g["d"]), _MONTHS[g["mon"].rstrip(".").lower()], None
+    if g.get("rm"):
+        month = _ROMAN.get(g["rm"].upper())
+        return (int(g["d"]), month, None) if month else None
+    if g.get("a"):
+        a, b = int(g["a"]), int(g["b"])
+        if b > 12:
+            return b, a, None
+        return a, b, ("medium" if a != b and a <= 12 else None)
+    return int(g["d"]), int(g["m"]), None
+
+
+def _time(m: re.Match[str]) -> tuple[int, int, int] | None:
+    """The time in a date's tail (hour, minute, second), if it is one."""
+    t = _TIME.fullmatch(m.string, m.start("tail"), m.end())
+    if t is None:  # not reached: _TIME reads what the tail matched
+        return None
+    g = t.groupdict()
+    if g["H"] is not None:
+        hour, minute, second = int(g["H"]), int(g["M"]), int(g["S"] or 0)
+        ap = g["ap"]
+    elif g["h12"] is not None:
+        hour, minute, second, ap = int(g["h12"]), 0, 0, g["ap12"]
+    elif g["hhmm"] is not None:  # four digits alone are a time only with a word for it
+        if not ("at" in g["sep"] or g["hours"] or _ZONE.match(m.string, m.end())):
+            return None
+        hour, minute, second, ap = int(g["hhmm"][:2]), int(g["hhmm"][2:]), 0, None
+    else:
+        hour, minute, second, ap = 12, 0, 0, None  # noon
+    if ap:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ap[0] in "pP" else 0)
+    return (hour, minute, second) if hour <= 23 else None
+
+
 def _build(m: re.Match[str], context_year: int | None) -> DateMatch | None:
     g = m.groupdict()
     year, inferred = _year(g.get("y"), context_year)
     if year is None:
         return None
-    month = _MONTHS[g["mon"].rstrip(".").lower()] if g.get("mon") else int(g["m"])
+    dm = _day_month(g)
+    if dm is None:
+        return None
     try:
-        day = _dt.date(year, month, int(g["d"]))
+        day = _dt.date(year, dm[1], dm[0])
     except ValueError:
         return None
-    hour = minute = None
-    if g.get("hhmm"):
-        hour, minute = int(g["hhmm"][:2]), int(g["hhmm"][2:])
-    elif g.get("H"):
-        hour, minute = int(g["H"]), int(g["M"])
     iso = day.isoformat()
-    if hour is not None and minute is not None:
+    end = m.end()
+    if g.get("hhmm"):  # a telegraph time before the date, which wins over one after it
+        hour = int(g["hhmm"][:2])
         if hour > 23:
             return None
-        iso += f"T{hour:02d}:{minute:02d}:00"
-    text = m.group(0)
-    return DateMatch(text, m.start(), m.start() + len(text), iso, inferred)
+        iso += f"T{hour:02d}:{g['hhmm'][2:]}:00"
+        if g["tail"]:
+            end = m.start("tail")
+    elif g["tail"]:
+        t = _time(m)
+        if t is None:
+            end = m.start("tail")  # the date without what followed it
+        else:
+            iso += "T{:02d}:{:02d}:{:02d}".format(*t)
+    return DateMatch(m.string[m.start():end], m.start(), end, iso, inferred, dm[2])
 
 
 def find_dates(s: str, context_year: int | None = None, yearless: bool = False,
@@ -161,13 +253,14 @@ def _candidates(s: str, context_year: int | None) -> list[DateMatch]:
         return []  # most text: one or two quick looks
     months = [m.start() for m in _MONTH_START.finditer(s)]
     # a pattern is tried only if what it cannot do without is there: a month's name
-    # (patterns 0 and 1), a dot (2), a hyphen (3)
-    needs = (bool(months), True, "." in s, "-" in s)
+    # (patterns 0 and 1), a dot (2), a hyphen (3), a slash (4), a dot or a slash (5)
+    dot, slash = "." in s, "/" in s
+    needs = (bool(months), True, dot, "-" in s, slash, dot or slash)
     numbers = ([m.start() for m in (_NUMBER_START_ASCII if ascii else _NUMBER_START).finditer(s)]
-               if needs[0] or needs[2] or needs[3] else [])
+               if needs[0] or dot or needs[3] or slash else [])
     out: list[DateMatch] = []
-    for pat, starts, need in zip(_PATTERNS, (numbers, months, numbers, numbers), needs,
-                                 strict=True):
+    for pat, starts, need in zip(_PATTERNS, (numbers, months, numbers, numbers, numbers, numbers),
+                                 needs, strict=True):
         if not starts or not need:
             continue
         for m in matches_at(pat, starts, s):

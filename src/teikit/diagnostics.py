@@ -40,6 +40,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "TK106": (Severity.INFO, "possible person name not in the edition's register"),
     "TK107": (Severity.WARNING, "date outside the document's period"),
     "TK108": (Severity.WARNING, "[sic] with no preceding word"),
+    "TK109": (Severity.INFO, "doubtful reading of a date (day or month first)"),
     "TK111": (Severity.ERROR, "internal conversion failure"),
     "TK300": (Severity.INFO, "message of a user stylesheet"),
     "TK301": (Severity.WARNING, "element with no rule in the stylesheets: shown unstyled"),

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from teikit.context import Context, set_rendition
-from teikit.dates import find_dates, matches_at
+from teikit.dates import DateMatch, find_dates, matches_at
 from teikit.diagnostics import diag
 from teikit.elements import E, Items, g_ref
 from teikit.source import XML_FORBIDDEN
@@ -79,7 +81,10 @@ def text_items(s: str, start: int, ctx: Context, mode: str) -> Items:
             ctx.state.marks["gap"] = ctx.state.marks.get("gap", 0) + 1
             items.append(el)
         elif kind == "date":
-            items.append(E("date", {"when": val.iso}, frag))  # type: ignore[attr-defined]
+            el = E("date", {"when": val.iso}, frag)  # type: ignore[attr-defined]
+            if val.cert:  # type: ignore[attr-defined]
+                _doubtful_date(el, val, frag, start + a, ctx)  # type: ignore[arg-type]
+            items.append(el)
             if ctx.state.year and abs(int(val.iso[:4]) - ctx.state.year) > 5:  # type: ignore
                 line, col = ctx.doc.position(start + a)
                 ctx.state.diagnostics.append(diag(
@@ -91,6 +96,16 @@ def text_items(s: str, start: int, ctx: Context, mode: str) -> Items:
     if pos < len(s):
         items.append(s[pos:])
     return items
+
+
+def _doubtful_date(el: etree._Element, d: DateMatch, frag: str, at: int, ctx: Context) -> None:
+    """A date read one way of two (3/7/50: day first) carries @cert and is reported."""
+    el.set("cert", d.cert)
+    line, col = ctx.doc.position(at)
+    ctx.state.doubts.append({"line": line, "col": col, "rule": "date", "cert": d.cert,
+                             "source": frag, "reading": d.iso})
+    ctx.state.diagnostics.append(diag("TK109", f"date {frag!r} read day first as {d.iso} "
+                                      f"(@cert={d.cert})", ctx.doc.path, line, col))
 
 
 def _span_start(span: tuple[int, int, str, object]) -> int:
