@@ -213,9 +213,6 @@ def _units(doc: Document, lines: list[Line], spans: dict[int, tuple[int, str, st
     return units
 
 
-#: How a line wrapped within a sentence ends: not with a sentence's or a form line's
-#: punctuation.
-_OPEN_END = re.compile(r"[a-zà-ÿа-яё,\-–]$")
 #: A telegram's form lines begin in lower case too ("received at 2332 30 September").
 _FORM_LEAD = re.compile(r"(?:from|sent|received|arrived|dispatched|dated|date|recd|to|copy|copies)\b")
 
@@ -224,7 +221,10 @@ def _wrapped(line: Line, nxt: Line) -> bool:
     """Whether ``nxt`` goes on with ``line``'s sentence: the next line in the source (no
     blank line between), begun in lower case, after a long line that ends mid-sentence."""
     s, t = line.stripped, nxt.stripped
-    if nxt.no != line.no + 1 or len(s) < 40 or _OPEN_END.search(s) is None:
+    if nxt.no != line.no + 1 or len(s) < 40:
+        return False
+    end = s[-1]  # a lower-case letter, a comma or a hyphen: the sentence goes on
+    if not (end.islower() or end in ",-–"):
         return False
     if t[:1].islower():
         return _FORM_LEAD.match(t) is None
