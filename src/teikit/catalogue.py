@@ -249,7 +249,9 @@ def _titled_head(lines: list[Line], i: int, cat: Catalogue, dropped: list[Line])
     if t is None or any(len(lines[j].stripped.split()) > 5 or SENTENCE_END_RE.search(lines[j].stripped)
                         for j in head[:t]):
         return i
-    k, date, titles, summary = t + 1, None, [], []
+    k, date = t + 1, None
+    titles: list[str] = []
+    summary: list[str] = []
     for j in head[t + 1:t + 5]:  # its date, a subtitle, a summary, before the evidence
         s = lines[j].stripped
         if field_block(lines, j) > j or _catalogue_line(s):
@@ -366,7 +368,8 @@ def _catalogue_follows(lines: list[Line], i: int) -> bool:
         return False
     s = lines[nxt[0]].stripped
     letters = [c for c in s if c.isalpha()]
-    heading = bool(letters) and len(s.split()) <= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    heading = (bool(letters) and len(s.split()) <= 6
+               and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
     return heading or field_block(lines, nxt[0]) > nxt[0] or _catalogue_line(s)
 
 

@@ -486,7 +486,7 @@ LATN = {"ru": "ru-Latn", "zh": "zh-Latn", "ko": "ko-Latn", "ja": "ja-Latn", "uk"
 def _original_lang(ctx: Context) -> str | None:
     """The term language the document's original language gives, if the conversion knows it
     (``Context.original_lang``, an ISO 639 code from the catalogue, when set)."""
-    code = getattr(ctx, "original_lang", None)
+    code = ctx.original_lang
     if not code or code == "en":
         return None
     return LATN.get(code, code)

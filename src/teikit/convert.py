@@ -34,8 +34,6 @@ from teikit.structure import MAX_TEXT_DEPTH, build_text, ensure_content
 from teikit.totext import body_text, normalise, same_text
 from teikit.writer import atomic_write, is_pristine, stamp
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-
 
 @dataclass
 class Conversion:
@@ -69,7 +67,8 @@ def _own_date(body: etree._Element) -> etree._Element | None:
     """The document's own date: its opener's dateline, else its closer's (a date in the
     prose is what the document speaks of, not when it was written)."""
     for where in ("opener", "closer"):
-        for d in body.iterfind(f"{{{TEI_NS}}}div/{{{TEI_NS}}}{where}/{{{TEI_NS}}}dateline//{{{TEI_NS}}}date"):
+        path = f"{{{TEI_NS}}}div/{{{TEI_NS}}}{where}/{{{TEI_NS}}}dateline//{{{TEI_NS}}}date"
+        for d in body.iterfind(path):
             if len(d.get("when", "")) >= 10:
                 return d
     return None

@@ -283,16 +283,14 @@ def _profile_desc(pd: etree._Element, cat: Catalogue, state: DocState, body: etr
         pd.append(E("handNotes", {}, *_hand_notes(state)))
 
 
-ORIGINAL_IN = re.compile(r"\boriginal(?: language)?(?: is| was)? in (?P<lang>[A-Z][a-z]+)|\b(?P<none>no translation)\b",
-                         re.I)
+ORIGINAL_IN = re.compile(r"\boriginal(?: language)?(?: is| was)? in (?P<lang>[A-Z][a-z]+)"
+                         r"|\bno translation\b", re.I)
 
 
 def _original_in(cat: Catalogue) -> str:
     """The original's language as the source line says it ("No translation; original in English")."""
     m = ORIGINAL_IN.search(" ".join([cat.bibl, cat.citation, *cat.archive_refs]))
-    if not m:
-        return ""
-    return "English" if m.group("none") and not m.group("lang") else m.group("lang") or "English"
+    return (m.group("lang") or "English") if m else ""
 
 
 FormLines = list[tuple[etree._Element, str]]

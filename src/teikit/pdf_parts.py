@@ -323,7 +323,7 @@ class Apart:
 
         # Forked, but not from a process that has started Saxon: its native image's threads
         # do not survive a fork. Spawned, the process imports what it needs (about a second).
-        fork = "fork" in get_all_start_methods() and not xslt._PROCESSOR
+        fork = "fork" in get_all_start_methods() and not xslt.started()
         ctx = get_context("fork") if fork else get_context("spawn")
         ours, theirs = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(theirs, self.make, self.args), daemon=True)

@@ -59,7 +59,7 @@ def _doc_date(root: etree._Element) -> etree._Element | None:
         f"{_T}correspDesc/{_T}correspAction[@type='sent']/{_T}date",
         f"{_T}creation/{_T}date", f"{_T}correspDesc//{_T}date"]
     for path in paths:
-        found = pd.find(path)  # type: ignore[union-attr]
+        found = pd.find(path)
         if found is not None:
             return found
     return root.find(f"{_T}text//{_T}dateline/{_T}date")

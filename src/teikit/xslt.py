@@ -62,6 +62,12 @@ _COMPILED: dict[Path, Stylesheet] = {}
 _LOCKED: list[bool] = []
 
 
+def started() -> bool:
+    """Whether Saxon has started in this process (its native image's threads do not
+    survive a fork: a process forked after this cannot use it)."""
+    return bool(_PROCESSOR)
+
+
 def lock_down() -> None:
     """From now on no transform in this process reads a file or a URL.
 
