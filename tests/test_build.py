@@ -461,16 +461,33 @@ def start_build(project: Path, *args: str) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 
+def _running_in_group(pgid: int) -> list[str]:
+    """The processes of a group that still run: dead ones waiting to be reaped (zombies,
+    which a container's first process may reap late) are not running."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        if int(rest[2]) == pgid and rest[0] != "Z":
+            found.append(f"{stat.parent.name} {name} ({rest[0]})")
+    return found
+
+
 def wait_group_gone(pgid: int, timeout: float = 30) -> None:
-    """Until no process of the killed group is left (workers die with it)."""
+    """Until no process of the killed group is left running (workers die with it)."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
             os.killpg(pgid, 0)
         except ProcessLookupError:
             return
+        if not _running_in_group(pgid):
+            return
         time.sleep(0.05)
-    raise AssertionError("a process of the killed group is still running")
+    raise AssertionError(f"a process of the killed group is still running: {_running_in_group(pgid)}")
 
 
 def files_of(project: Path) -> dict[str, bytes]:
